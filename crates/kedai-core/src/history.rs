@@ -1,0 +1,336 @@
+//! A shop's history assembled from events: the input of the reply clock.
+//!
+//! Lines of an event log may come in any order. Everything here is sorted by a total
+//! order over the facts themselves, so results never depend on line order.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::model::*;
+use crate::time::Ts;
+
+/// The shop-wide facts that move the clock of every conversation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShopTimeline {
+    pub holiday_mode: Vec<Span>,
+    pub weekend_coverage: Vec<Span>,
+    pub operating_hours: Vec<OperatingHours>,
+    /// Official holidays added by the event log or the seller, on top of the shipped calendar.
+    pub extra_holidays: BTreeMap<NaiveDate, Option<String>>,
+}
+
+impl ShopTimeline {
+    pub fn in_holiday_mode(&self, t: Ts) -> bool {
+        self.holiday_mode.iter().any(|s| s.contains(t))
+    }
+
+    pub fn weekend_coverage_on(&self, t: Ts) -> bool {
+        self.weekend_coverage.iter().any(|s| s.contains(t))
+    }
+
+    /// The operating hours in force at `t`: the latest declared at or before it.
+    pub fn hours_at(&self, t: Ts) -> Option<&WeeklyHours> {
+        self.operating_hours
+            .iter()
+            .rev()
+            .find(|h| h.at <= t)
+            .map(|h| &h.hours)
+    }
+
+    pub fn sort(&mut self) {
+        self.holiday_mode.sort();
+        self.weekend_coverage.sort();
+        self.operating_hours.sort();
+    }
+}
+
+/// Everything known about one conversation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConversationFacts {
+    pub conversation: String,
+    pub buyer: String,
+    pub messages: Vec<Message>,
+    pub marks: Vec<Mark>,
+    pub ratings: Vec<Rating>,
+    /// The buyer's state changes (blocked, account state), in time order.
+    pub buyer_states: Vec<BuyerFact>,
+}
+
+impl ConversationFacts {
+    /// Puts every list in its canonical order. Messages at the same instant: the buyer's
+    /// first (an automatic welcome carries the same second as the message it answers).
+    pub fn sort(&mut self) {
+        self.messages
+            .sort_by(|a, b| message_order(a).cmp(&message_order(b)));
+        self.marks.sort();
+        self.ratings.sort();
+        self.buyer_states.sort();
+    }
+}
+
+fn message_order(m: &Message) -> (Ts, bool, &str) {
+    (m.at, m.from != Sender::Buyer, &m.id)
+}
+
+/// The buyer's blocked flag and account state at `t`.
+pub fn buyer_state_at(states: &[BuyerFact], t: Ts) -> (bool, AccountState) {
+    let mut blocked = false;
+    let mut account = AccountState::Active;
+    for fact in states.iter().take_while(|f| f.at <= t) {
+        // A fact sets only the fields it carries; the others keep their earlier value.
+        if let Some(b) = fact.blocked {
+            blocked = b;
+        }
+        if let Some(a) = fact.account_state {
+            account = a;
+        }
+    }
+    (blocked, account)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShopHistory {
+    pub shop: Shop,
+    pub timeline: ShopTimeline,
+    pub conversations: BTreeMap<String, ConversationFacts>,
+    pub buyers: BTreeMap<String, Vec<BuyerFact>>,
+    pub orders: Vec<Order>,
+}
+
+impl ShopHistory {
+    pub fn new(shop: Shop) -> Self {
+        ShopHistory {
+            shop,
+            timeline: ShopTimeline::default(),
+            conversations: BTreeMap::new(),
+            buyers: BTreeMap::new(),
+            orders: Vec::new(),
+        }
+    }
+}
+
+/// A problem with one line of an event log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// Parses one line. Blank lines are `Ok(None)`.
+pub fn parse_line(text: &str) -> Result<Option<Event>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_str::<Event>(text)
+        .map(Some)
+        .map_err(|e| describe_json_error(text, e))
+}
+
+fn describe_json_error(text: &str, e: serde_json::Error) -> String {
+    let mut msg = e.to_string();
+    // serde_json appends "at line 1 column N", meaningless for a one-line record.
+    if let Some(i) = msg.find(" at line ") {
+        msg.truncate(i);
+    }
+    if msg.starts_with("unknown variant")
+        && text.contains("\"type\"")
+        && msg.contains("`shop`, `message`")
+    {
+        msg = format!("unknown event type: {msg}");
+    }
+    msg
+}
+
+/// Assembles events (with their line numbers) into per-shop histories, checking what a
+/// single line cannot: that every shop is declared, that a conversation keeps one buyer,
+/// that ids are not reused for different content.
+#[derive(Debug, Default)]
+pub struct HistoryBuilder {
+    shops: BTreeMap<String, ShopHistory>,
+    pending: Vec<(usize, Event)>,
+    errors: Vec<LineError>,
+    message_lines: BTreeMap<(String, String), usize>,
+    order_lines: BTreeMap<(String, String), usize>,
+}
+
+impl HistoryBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an event. Shop declarations are taken first whatever their line, since they
+    /// carry no instant; everything else is checked when the history is built.
+    pub fn add(&mut self, line: usize, event: Event) {
+        match event {
+            Event::Shop(shop) => match self.shops.get(&shop.shop) {
+                Some(known) if known.shop != shop => self.errors.push(LineError {
+                    line,
+                    message: format!("shop `{}` is declared twice, differently", shop.shop),
+                }),
+                Some(_) => {}
+                None => {
+                    self.shops.insert(shop.shop.clone(), ShopHistory::new(shop));
+                }
+            },
+            other => self.pending.push((line, other)),
+        }
+    }
+
+    pub fn build(mut self) -> Result<History, Vec<LineError>> {
+        let mut pending = std::mem::take(&mut self.pending);
+        // Messages first, so that a mark or rating can be checked against its conversation
+        // wherever its line stands.
+        pending.sort_by_key(|(line, e)| (!matches!(e, Event::Message(_)), *line));
+        for (line, event) in pending {
+            if let Err(message) = self.place(line, event) {
+                self.errors.push(LineError { line, message });
+            }
+        }
+        if !self.errors.is_empty() {
+            self.errors.sort_by_key(|e| e.line);
+            return Err(self.errors);
+        }
+        for shop in self.shops.values_mut() {
+            shop.timeline.sort();
+            shop.orders
+                .sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+            for states in shop.buyers.values_mut() {
+                states.sort();
+            }
+            for conv in shop.conversations.values_mut() {
+                conv.buyer_states = shop.buyers.get(&conv.buyer).cloned().unwrap_or_default();
+                conv.sort();
+            }
+        }
+        Ok(History { shops: self.shops })
+    }
+
+    fn place(&mut self, line: usize, event: Event) -> Result<(), String> {
+        let shop_id = event.shop().to_owned();
+        let Some(shop) = self.shops.get_mut(&shop_id) else {
+            return Err(format!(
+                "shop `{shop_id}` is not declared by any `shop` line"
+            ));
+        };
+        match event {
+            Event::Shop(_) => unreachable!("shops are placed by add"),
+            Event::Message(m) => {
+                let key = (shop_id, m.id.clone());
+                let conv = shop
+                    .conversations
+                    .entry(m.conversation.clone())
+                    .or_insert_with(|| ConversationFacts {
+                        conversation: m.conversation.clone(),
+                        buyer: m.buyer.clone(),
+                        ..Default::default()
+                    });
+                if conv.buyer != m.buyer {
+                    return Err(format!(
+                        "conversation `{}` is with buyer `{}`, not `{}`",
+                        m.conversation, conv.buyer, m.buyer
+                    ));
+                }
+                if let Some(&first) = self.message_lines.get(&key) {
+                    return match conv.messages.iter().find(|x| x.id == m.id) {
+                        Some(x) if *x == m => Ok(()),
+                        _ => Err(format!(
+                            "message id `{}` was already used on line {first} for a different message",
+                            m.id
+                        )),
+                    };
+                }
+                self.message_lines.insert(key, line);
+                conv.messages.push(m);
+            }
+            Event::HolidayMode(s) => shop.timeline.holiday_mode.push(s),
+            Event::WeekendCoverage(s) => shop.timeline.weekend_coverage.push(s),
+            Event::OperatingHours(h) => shop.timeline.operating_hours.push(h),
+            Event::PublicHoliday(h) => {
+                shop.timeline.extra_holidays.insert(h.date, h.name);
+            }
+            Event::Buyer(b) => shop.buyers.entry(b.buyer.clone()).or_default().push(b),
+            Event::Mark(m) => conversation_of(shop, &m.conversation)?.marks.push(m),
+            Event::Rating(r) => conversation_of(shop, &r.conversation)?.ratings.push(r),
+            Event::Order(o) => {
+                let key = (shop_id, o.id.clone());
+                if let Some(&first) = self.order_lines.get(&key) {
+                    return match shop.orders.iter().find(|x| x.id == o.id) {
+                        Some(x) if *x == o => Ok(()),
+                        _ => Err(format!(
+                            "order id `{}` was already used on line {first} for a different order",
+                            o.id
+                        )),
+                    };
+                }
+                self.order_lines.insert(key, line);
+                shop.orders.push(o);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn conversation_of<'a>(
+    shop: &'a mut ShopHistory,
+    conversation: &str,
+) -> Result<&'a mut ConversationFacts, String> {
+    let id = &shop.shop.shop;
+    shop.conversations
+        .get_mut(conversation)
+        .ok_or_else(|| format!("conversation `{conversation}` has no message in shop `{id}`"))
+}
+
+/// Every shop's history.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    pub shops: BTreeMap<String, ShopHistory>,
+}
+
+/// Parses every line of an event log. Strict mode fails with every bad line; lenient mode
+/// skips them and returns them as warnings.
+pub fn parse_log(text: &str, lenient: bool) -> Result<ParsedLog, Vec<LineError>> {
+    let mut errors = Vec::new();
+    let mut events = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        match parse_line(raw) {
+            Ok(Some(e)) => events.push((i + 1, e)),
+            Ok(None) => {}
+            Err(message) => errors.push(LineError {
+                line: i + 1,
+                message,
+            }),
+        }
+    }
+    if !lenient && !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ParsedLog {
+        events,
+        warnings: errors,
+    })
+}
+
+#[derive(Debug, Default)]
+pub struct ParsedLog {
+    pub events: Vec<(usize, Event)>,
+    /// Lines skipped in lenient mode, with why.
+    pub warnings: Vec<LineError>,
+}
+
+impl ParsedLog {
+    pub fn into_history(self) -> Result<History, Vec<LineError>> {
+        let mut builder = HistoryBuilder::new();
+        for (line, e) in self.events {
+            builder.add(line, e);
+        }
+        builder.build()
+    }
+}
