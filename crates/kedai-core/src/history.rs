@@ -154,6 +154,7 @@ fn describe_json_error(text: &str, e: serde_json::Error) -> String {
 /// that ids are not reused for different content.
 #[derive(Debug, Default)]
 pub struct HistoryBuilder {
+    lenient: bool,
     shops: BTreeMap<String, ShopHistory>,
     pending: Vec<(usize, Event)>,
     errors: Vec<LineError>,
@@ -164,6 +165,17 @@ pub struct HistoryBuilder {
 impl HistoryBuilder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// In lenient mode a line that does not fit is skipped and returned as a warning.
+    pub fn lenient(mut self, lenient: bool) -> Self {
+        self.lenient = lenient;
+        self
+    }
+
+    /// Declares a shop known from elsewhere (the store), as if by a `shop` line.
+    pub fn known_shop(&mut self, shop: Shop) {
+        self.add(0, Event::Shop(shop));
     }
 
     /// Adds an event. Shop declarations are taken first whatever their line, since they
@@ -184,7 +196,8 @@ impl HistoryBuilder {
         }
     }
 
-    pub fn build(mut self) -> Result<History, Vec<LineError>> {
+    /// The histories, and the lines skipped in lenient mode; in strict mode every problem.
+    pub fn build(mut self) -> Result<(History, Vec<LineError>), Vec<LineError>> {
         let mut pending = std::mem::take(&mut self.pending);
         // Messages first, so that a mark or rating can be checked against its conversation
         // wherever its line stands.
@@ -194,8 +207,8 @@ impl HistoryBuilder {
                 self.errors.push(LineError { line, message });
             }
         }
-        if !self.errors.is_empty() {
-            self.errors.sort_by_key(|e| e.line);
+        self.errors.sort_by_key(|e| e.line);
+        if !self.lenient && !self.errors.is_empty() {
             return Err(self.errors);
         }
         for shop in self.shops.values_mut() {
@@ -210,7 +223,7 @@ impl HistoryBuilder {
                 conv.sort();
             }
         }
-        Ok(History { shops: self.shops })
+        Ok((History { shops: self.shops }, self.errors))
     }
 
     fn place(&mut self, line: usize, event: Event) -> Result<(), String> {
@@ -326,11 +339,22 @@ pub struct ParsedLog {
 }
 
 impl ParsedLog {
+    /// Strict: the history, or every problem.
     pub fn into_history(self) -> Result<History, Vec<LineError>> {
-        let mut builder = HistoryBuilder::new();
+        self.build(HistoryBuilder::new()).map(|(h, _)| h)
+    }
+
+    /// Feeds the events to `builder`; lenient warnings of both passes come back together.
+    pub fn build(
+        self,
+        mut builder: HistoryBuilder,
+    ) -> Result<(History, Vec<LineError>), Vec<LineError>> {
         for (line, e) in self.events {
             builder.add(line, e);
         }
-        builder.build()
+        let (history, mut warnings) = builder.build()?;
+        warnings.extend(self.warnings);
+        warnings.sort_by_key(|e| e.line);
+        Ok((history, warnings))
     }
 }

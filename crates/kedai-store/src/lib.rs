@@ -1,1 +1,55 @@
+//! Kedai's SQLite store: the shops' facts, the clock's derived items kept current on every
+//! write, indexed inbox queries, the change feed, and event-log import and export.
 
+mod derive;
+mod error;
+mod eventlog;
+mod inbox;
+mod migrate;
+mod read;
+mod rows;
+mod write;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+pub use error::StoreError;
+pub use eventlog::ImportReport;
+pub use inbox::InboxQuery;
+pub use read::Change;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One connection to the file. Writes go through [`Store::apply`] (or import), which
+/// recomputes the derived clock of every conversation a write touches.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the file and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        Self::setup(Connection::open(path)?)
+    }
+
+    pub fn open_in_memory() -> Result<Store> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store { conn };
+        migrate::run(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// The raw connection, for read-only diagnostics and benchmarks.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
