@@ -78,7 +78,7 @@ SHOPS = {
         holidays=[],
         coverage=[(at("2026-06-26 21:00"), at("2026-06-29 09:00")),
                   (at("2026-07-10 21:00"), at("2026-07-13 09:00"))],
-        reply=dict(median=7.0, sigma=1.1, busy=0.12, never=0.04, late=0.05, owner=0.30),
+        reply=dict(median=7.0, sigma=1.1, busy=0.12, never=0.03, late=0.03, owner=0.40, weekend=0.45),
         welcome=0.85, offwork=0.9,
     ),
     "sp-ph": dict(
@@ -90,7 +90,7 @@ SHOPS = {
                                           "sun": [("10:00", "18:00")]})],
         holidays=[(at("2026-07-03 18:00"), at("2026-07-05 18:00"))],
         coverage=[],
-        reply=dict(median=9.0, sigma=1.1, busy=0.12, never=0.03, late=0.05, owner=0.25),
+        reply=dict(median=9.0, sigma=1.1, busy=0.10, never=0.015, late=0.02, owner=0.5, weekend=0.0),
         welcome=0.35, offwork=0.95,
     ),
     "lz-my": dict(
@@ -107,7 +107,7 @@ SHOPS = {
         ],
         holidays=[],
         coverage=[],
-        reply=dict(median=5.0, sigma=1.0, busy=0.10, never=0.05, late=0.06, owner=0.30),
+        reply=dict(median=5.0, sigma=1.0, busy=0.10, never=0.04, late=0.035, owner=0.30, weekend=0.30),
         welcome=0.8, offwork=0.9,
     ),
 }
@@ -244,34 +244,39 @@ GREETINGS = {"ms": ["Hi", "Salam", "Assalamualaikum", "Hai sis", "Helo"],
              "en": ["Hi", "Hello", "Hi seller", "Good evening"],
              "tl": ["Hi po", "Hello po", "Good day po", "Hi seller"]}
 
-LOGISTICS_Q = {
-    "ms": ["Parcel saya kat mana ya?", "Order saya tak sampai lagi", "Tracking tak update dah 3 hari",
-           "Bila nak pos order saya?", "Boleh tukar alamat tak? Saya salah tulis poskod",
-           "Dah seminggu order, belum dapat lagi 😞"],
-    "en": ["Hi, where is my parcel?", "My order still not received", "Tracking not updating for 3 days already",
-           "When will you ship my order?", "Can I change my delivery address? Wrong postcode",
-           "It's been a week, still haven't received my order"],
-    "tl": ["Nasaan na po yung order ko?", "Hindi pa po dumadating yung parcel ko",
-           "Di po nag-uupdate yung tracking 3 days na", "Kailan po ishi-ship yung order ko?",
-           "Pwede po ba palitan yung address? Mali po yung barangay", "Isang linggo na po, wala pa rin 😞"],
+# Logistics: (question, possible answers), per language.
+_TRACK = {"ms": "Parcel dah dengan {courier}, tracking {tracking}. Dijangka sampai 1-2 hari lagi ya.",
+          "en": "Your parcel is with {courier}, tracking {tracking}. It should reach you in 1-2 days.",
+          "tl": "Na-ship na po via {courier}, tracking {tracking}. 1-2 days na lang po."}
+_BACKLOG = {"ms": "Maaf lambat, courier ada backlog lepas sale. Kami dah buka tiket dengan {courier}.",
+            "en": "Sorry for the delay, there's a courier backlog after the sale. We've raised a ticket with {courier}.",
+            "tl": "Sorry po sa delay, may backlog po ang {courier} after sale. Nag-file na po kami ng ticket."}
+LOGISTICS = {
+    "ms": [("Parcel saya kat mana ya?", [_TRACK["ms"]]),
+           ("Order saya tak sampai lagi", [_TRACK["ms"], _BACKLOG["ms"]]),
+           ("Tracking tak update dah 3 hari", [_BACKLOG["ms"]]),
+           ("Bila nak pos order saya?", ["Order dah pos guna {courier}, tracking {tracking}. Boleh semak dalam app ya."]),
+           ("Boleh tukar alamat tak? Saya salah tulis poskod",
+            ["Alamat dah kami kemas kini dengan {courier}, terima kasih maklumkan awal 👍"]),
+           ("Dah seminggu order, belum dapat lagi 😞", [_BACKLOG["ms"]])],
+    "en": [("Hi, where is my parcel?", [_TRACK["en"]]),
+           ("My order still not received", [_TRACK["en"], _BACKLOG["en"]]),
+           ("Tracking not updating for 3 days already", [_BACKLOG["en"]]),
+           ("When will you ship my order?", ["It has been shipped via {courier}, tracking {tracking}. You can follow it in the app."]),
+           ("Can I change my delivery address? Wrong postcode",
+            ["We've updated the address with {courier}, thanks for telling us early 👍"]),
+           ("It's been a week, still haven't received my order", [_BACKLOG["en"]])],
+    "tl": [("Nasaan na po yung order ko?", [_TRACK["tl"]]),
+           ("Hindi pa po dumadating yung parcel ko", [_TRACK["tl"], _BACKLOG["tl"]]),
+           ("Di po nag-uupdate yung tracking 3 days na", [_BACKLOG["tl"]]),
+           ("Kailan po ishi-ship yung order ko?", ["Na-ship na po via {courier}, tracking: {tracking}. Makikita po sa app."]),
+           ("Pwede po ba palitan yung address? Mali po yung barangay",
+            ["Na-update na po namin yung address sa {courier} 👍"]),
+           ("Isang linggo na po, wala pa rin 😞", [_BACKLOG["tl"]])],
 }
 LOGISTICS_ACK = {"ms": ["Hai, kejap ya saya check 🙏", "Baik, saya semak dulu ya"],
                  "en": ["Hi, let me check for you, one moment 🙏", "Sure, checking now"],
                  "tl": ["Hi po, check ko lang po saglit 🙏", "Sige po, i-check ko po"]}
-LOGISTICS_A = {
-    "ms": ["Parcel dah dengan {courier}, tracking {tracking}. Dijangka sampai 1-2 hari lagi ya.",
-           "Maaf lambat, courier ada backlog lepas sale. Kami dah buka tiket dengan {courier}.",
-           "Order dah pos semalam guna {courier}, tracking {tracking}.",
-           "Alamat dah kami kemas kini dengan {courier}, terima kasih maklumkan awal 👍"],
-    "en": ["Your parcel is with {courier}, tracking {tracking}. It should reach you in 1-2 days.",
-           "Sorry for the delay, there's a courier backlog after the sale. We've raised a ticket with {courier}.",
-           "Your order was shipped yesterday via {courier}, tracking {tracking}.",
-           "We've updated the address with {courier}, thanks for telling us early 👍"],
-    "tl": ["Na-ship na po via {courier}, tracking {tracking}. 1-2 days na lang po.",
-           "Sorry po sa delay, may backlog po ang {courier} after sale. Nag-file na po kami ng ticket.",
-           "Na-ship na po kahapon via {courier}, tracking: {tracking}.",
-           "Na-update na po namin yung address sa {courier} 👍"],
-}
 LOGISTICS_R2 = {
     "ms": [("Tapi dah lama sangat ni", "Faham sis 🙏 Kami dah escalate, kalau esok tak sampai kami hantar baru."),
            ("Boleh minta courier hantar esok?", "Kami dah request, tapi jadual hantar ikut courier ya."),
@@ -320,6 +325,8 @@ AFTERSALES_R3 = {"ms": ["Ok, berapa lama nak dapat ganti?", "Kena pos balik ke?"
 AFTERSALES_R3_A = {"ms": ["Kami pos esok, 2-4 hari sampai ya.", "Tak perlu pos balik, simpan je 😊"],
                    "en": ["We ship it tomorrow, 2-4 days to arrive.", "No need to send it back, keep it 😊"],
                    "tl": ["Ship po namin bukas, 2-4 days po.", "Hindi na po, sa inyo na po 😊"]}
+
+GREETING_WORDS = ("Hi", "Hello", "Salam", "Hai", "Helo")
 
 PINGS = {"ms": ["hello?", "helo boss", "sis?", "ada orang tak?", "tolong reply", "??", "halo"],
          "en": ["hello?", "anyone there?", "hello seller", "??", "pls reply", "hi, any update?"],
@@ -422,6 +429,8 @@ class Buyer:
         self.orders: list[tuple[str, datetime, str]] = []
         self.first_msg: datetime | None = None
         self.last_msg: datetime | None = None
+        self.special = False   # spam / blocked / banned: kept out of broadcasts and the end cases
+        self.asked_where: dict[str, datetime] = {}   # order id -> when the buyer asked where it is
 
 
 class Gen:
@@ -535,6 +544,8 @@ class Gen:
         if self.in_holiday(shop, t):
             return False
         lt = t.astimezone(TZ8)
+        if any(s == shop and d == lt.date().isoformat() for s, d, _n in PUBLIC_HOLIDAYS):
+            return False   # the team takes the public holiday off
         m = lt.hour * 60 + lt.minute
         return any(hm(s) <= m < hm(e) for s, e in self.hours_at(shop, t).get(DAY_KEYS[lt.weekday()], []))
 
@@ -590,14 +601,18 @@ class Gen:
         if self.in_hours(shop, t):
             rt = t + self.lognorm_min(p["median"], p["sigma"])
             if rng.random() < p["busy"]:
-                rt += timedelta(minutes=rng.uniform(25, 200))
-            if not self.in_hours(shop, rt) and rng.random() < 0.6:
+                rt += timedelta(minutes=rng.uniform(20, 120))
+            if not self.in_hours(shop, rt) and rng.random() < 0.4:
                 rt = self.next_open(shop, rt) + self.lognorm_min(20, 0.8)
         elif (not self.in_holiday(shop, t) and (lt.hour >= 21 or lt.hour < 1 or 7 <= lt.hour < 9)
               and rng.random() < p["owner"]):
             rt = t + timedelta(minutes=rng.uniform(3, 50))   # the owner checks the phone
+        elif (not self.in_holiday(shop, t) and lt.weekday() >= 5 and 8 <= lt.hour < 20
+              and rng.random() < p["weekend"]):
+            rt = t + timedelta(minutes=rng.uniform(20, 240))  # someone looks in at the weekend
         else:
-            rt = self.next_open(shop, t) + self.lognorm_min(25, 0.9)
+            # the backlog is cleared oldest first when the team comes in
+            rt = self.next_open(shop, t) + self.lognorm_min(10, 0.8)
         if late:
             rt = rt + timedelta(hours=rng.uniform(12, 30))
             if not self.in_hours(shop, rt):
@@ -699,13 +714,15 @@ class Gen:
             self.msg(b, last, "agent", kind=kind, text=text, agent=agent)
         return last
 
-    def close(self, b: Buyer, last_agent: datetime, first_delay: timedelta | None, topic: str) -> datetime:
+    def close(self, b: Buyer, last_agent: datetime, first_delay: timedelta | None, topic: str,
+              long_wait: bool = False) -> datetime:
         """Buyer thanks, the agent answers / ends the session, maybe a rating. Returns the end."""
         rng, shop = self.rng, b.shop
         end = last_agent
         agent = self.agent_for(b)
         if rng.random() < 0.55:
-            t = last_agent + self.lognorm_min(4, 1.0)
+            t = last_agent + (self.lognorm_min(50, 1.2) if long_wait and rng.random() < 0.7
+                              else self.lognorm_min(4, 1.0))
             r = rng.random()
             if r < 0.65:
                 self.msg(b, t, "buyer", text=rng.choice(CLOSERS[b.lang]))
@@ -715,28 +732,28 @@ class Gen:
                 self.msg(b, t, "buyer", kind="emoji", text=rng.choice(EMOJIS))
             end = t
             r = rng.random()
-            if r < 0.6:
+            if r < 0.78:
                 rt = self.reply_time(shop, t, allow_never=False)
                 if rt and rt - t < 3 * HOUR:
-                    rt = t + (rt - t) / 3 + 20 * timedelta(seconds=1)
+                    rt = t + (rt - t) / 3 + timedelta(seconds=20)
                 if rt:
                     self.msg(b, rt, "agent", text=rng.choice(AGENT_CLOSERS[b.lang]), agent=agent)
                     end = rt
-            elif r < 0.68:
+            elif r < 0.86:
                 mt = t + self.lognorm_min(10, 1.0)
                 if self.mark(b, mt, "no_response_needed", agent):
                     end = mt
-        if shop == "tt-my" and rng.random() < 0.45 or shop != "tt-my" and rng.random() < 0.08:
+        if rng.random() < (0.45 if shop == "tt-my" else 0.08):
             mt = end + self.lognorm_min(6, 1.0)
             if self.mark(b, mt, "end_session", agent):
                 end = mt
         if shop == "tt-my" and rng.random() < 0.4:
             if first_delay is None or first_delay > 12 * HOUR:
-                w = [("very_satisfied", 1), ("satisfied", 2), ("neutral", 3), ("dissatisfied", 4), ("very_dissatisfied", 3)]
+                w = [("very_satisfied", 2), ("satisfied", 3), ("neutral", 3), ("dissatisfied", 3), ("very_dissatisfied", 1.5)]
             elif topic == "aftersales":
-                w = [("very_satisfied", 4), ("satisfied", 4), ("neutral", 2), ("dissatisfied", 1), ("very_dissatisfied", 0.5)]
+                w = [("very_satisfied", 5), ("satisfied", 4), ("neutral", 1.5), ("dissatisfied", 0.8), ("very_dissatisfied", 0.4)]
             else:
-                w = [("very_satisfied", 11), ("satisfied", 6), ("neutral", 1.5), ("dissatisfied", 0.6), ("very_dissatisfied", 0.3)]
+                w = [("very_satisfied", 12), ("satisfied", 6), ("neutral", 1.2), ("dissatisfied", 0.4), ("very_dissatisfied", 0.2)]
             rt = end + timedelta(minutes=rng.uniform(1, 150))
             if self.rating(b, rt, self.pick(w)):
                 end = rt
@@ -757,6 +774,9 @@ class Gen:
         if topic == "presale":
             pool = self.presale_pool(b)
             qas = rng.sample(pool, k=min(len(pool), 1 + (rng.random() < 0.45) + (rng.random() < 0.15)))
+            qas.sort(key=lambda qa: not qa[0].startswith(GREETING_WORDS))
+            if qas[0][0].startswith(GREETING_WORDS):
+                greet = []
             items = list(greet)
             if rng.random() < 0.5:
                 items.append(("product_card", c["product"]))
@@ -766,10 +786,14 @@ class Gen:
         elif topic == "logistics":
             oid = self.ensure_order(b, t0, 1.5, 9)
             c["order"] = oid
+            b.asked_where[oid] = max(t0, b.asked_where.get(oid, t0))
             items = list(greet)
             if rng.random() < 0.7:
                 items.append(("order_card", f"Order {oid}"))
-            items.append(("text", rng.choice(LOGISTICS_Q[lang])))
+            q, logistics_answers = rng.choice(LOGISTICS[lang])
+            if q.startswith(GREETING_WORDS):
+                items = [it for it in items if it[0] != "text"]
+            items.append(("text", q))
             answers = None
             followups = list(LOGISTICS_R2[lang])
         else:  # aftersales
@@ -792,7 +816,10 @@ class Gen:
         if handled:
             self.msg(b, last_buyer + self.secs(30, 400), "system",
                      text="TikTok Shop customer service is handling this request for the buyer.")
-        self.automation(b, t0, first_contact, topic)
+        auto_at = self.automation(b, t0, first_contact, topic)
+        if (shop == "tt-my" and auto_at is not None and topic == "logistics"
+                and t0.astimezone(TZ8).weekday() >= 5 and rng.random() < 0.4):
+            return auto_at   # the bot's answer was enough: the buyer writes nothing more
 
         rounds = 1 + (rng.random() < 0.45) + (rng.random() < 0.15)
         if topic == "aftersales":
@@ -822,7 +849,7 @@ class Gen:
                     last_agent = self.agent_says(b, reply_at, [pending])
             elif topic == "logistics":
                 if r == 0:
-                    texts = [rng.choice(LOGISTICS_A[lang]).format(**c)]
+                    texts = [rng.choice(logistics_answers).format(**c)]
                     if rng.random() < 0.5:
                         texts = [rng.choice(LOGISTICS_ACK[lang])] + texts
                     last_agent = self.agent_says(b, reply_at, texts)
@@ -840,7 +867,10 @@ class Gen:
             if r == rounds - 1:
                 break
             # the buyer answers back: the next round's question
-            nt = last_agent + self.lognorm_min(3, 1.2)
+            # the buyer answers back; after a long wait they are often no longer watching the chat
+            waited = last_agent - last_buyer
+            nt = last_agent + (self.lognorm_min(3, 1.2) if waited < 2 * HOUR or rng.random() < 0.35
+                               else self.lognorm_min(45, 1.3))
             if topic in ("presale", "logistics"):
                 if not followups:
                     break
@@ -859,10 +889,10 @@ class Gen:
                     last_buyer = self.burst(b, nt, [("text", rng.choice(AFTERSALES_R3[lang]))])
             if last_buyer > END:
                 return last_agent
-        end = self.close(b, last_agent, first_delay, topic)
+        end = self.close(b, last_agent, first_delay, topic, long_wait=last_agent - last_buyer > 2 * HOUR)
         if star:
             self.starred.append((shop, b, end))
-        if topic == "presale" and rng.random() < {"tt-my": 0.5, "sp-ph": 0.5, "lz-my": 0.45}[shop]:
+        if topic == "presale" and rng.random() < {"tt-my": 0.5, "sp-ph": 0.5, "lz-my": 0.6}[shop]:
             r = rng.random()
             if r < 0.55:
                 ot = last_agent + self.lognorm_min(25, 1.0)
@@ -871,6 +901,9 @@ class Gen:
             else:
                 ot = last_agent + timedelta(hours=rng.uniform(8 * 24, 12 * 24))
             self.order(b, ot, self.amount(shop, c["price"]))
+        elif topic != "presale" and rng.random() < 0.12:   # a happy customer buys again
+            _p, price = rng.choice(PRODUCTS[SHOPS[shop]["family"]])
+            self.order(b, end + timedelta(hours=rng.uniform(2, 96)), self.amount(shop, price))
         return end
 
     def ensure_order(self, b: Buyer, t0: datetime, lo_days: float, hi_days: float) -> str:
@@ -921,52 +954,60 @@ class Gen:
 
     def spam(self, shop: str, text: str, t: datetime):
         b = self.new_buyer(shop, "en")
+        b.special = True
         self.msg(b, t, "buyer", text=text)
         if self.rng.random() < 0.5:
             self.msg(b, t + self.secs(1, 3), "auto", text=AUTO_TEXT[shop]["welcome"])
         mt = self.next_open(shop, t) + self.lognorm_min(15, 1.0)
         self.mark(b, mt, "no_response_needed", self.pick(SHOPS[shop]["agents"]))
 
+    def jat(self, s: str) -> datetime:
+        """A hand-picked local minute plus random seconds."""
+        return at(s) + timedelta(seconds=self.rng.randrange(0, 60))
+
     def blocked_buyer(self):
         """tt-my: an abusive buyer who gets blocked and keeps writing."""
         b = self.new_buyer("tt-my", "ms")
-        t = at("2026-07-01 22:47")
+        b.special = True
+        t = self.jat("2026-07-01 22:47")
         oid = self.order(b, t - 6 * DAY, 79.90 + 4.90, "completed")
         t = self.burst(b, t, [("order_card", f"Order {oid}"), ("text", "Baju ni warna pudar lepas basuh sekali"),
                               ("text", "Nak refund full + pampasan RM50")])
         self.msg(b, t + self.secs(2, 4), "auto", text=AUTO_TEXT["tt-my"]["offwork"])
-        t2 = at("2026-07-02 09:24")
+        t2 = self.jat("2026-07-02 09:24")
         self.agent_says(b, t2, ["Maaf atas kesulitan 🙏 Boleh hantar gambar? Kami boleh proses refund ikut polisi, tapi tiada pampasan tambahan ya."])
-        t3 = self.burst(b, at("2026-07-02 09:41"), [("text", "PENIPU!!!"), ("text", "Saya report kedai ni, bagi 1 bintang"),
+        t3 = self.burst(b, self.jat("2026-07-02 09:41"), [("text", "PENIPU!!!"), ("text", "Saya report kedai ni, bagi 1 bintang"),
                                                      ("text", "penipu penipu penipu")])
-        self.agent_says(b, at("2026-07-02 10:05"), ["Kami faham sis kecewa. Sila buat return request dalam app, kami approve. Mesej kasar akan dilaporkan ya."])
-        self.burst(b, at("2026-07-02 10:12"), [("text", "😡😡😡"), ("text", "bodoh")])
-        self.mark(b, at("2026-07-02 10:20"), "no_response_needed", "hafiz")
-        self.buyer_state(b, at("2026-07-02 10:21"), blocked=True)
-        self.burst(b, at("2026-07-04 23:03"), [("text", "kenapa tak reply"), ("text", "saya tahu korang baca")])
-        self.burst(b, at("2026-07-09 13:15"), [("text", "refund saya mana??")])
-        self.msg(b, at("2026-07-09 13:15") + 3 * MIN, "buyer", kind="sticker")
+        self.agent_says(b, self.jat("2026-07-02 10:05"), ["Kami faham sis kecewa. Sila buat return request dalam app, kami approve. Mesej kasar akan dilaporkan ya."])
+        self.burst(b, self.jat("2026-07-02 10:12"), [("text", "😡😡😡"), ("text", "bodoh")])
+        self.mark(b, self.jat("2026-07-02 10:20"), "no_response_needed", "hafiz")
+        self.buyer_state(b, self.jat("2026-07-02 10:21"), blocked=True)
+        self.burst(b, self.jat("2026-07-04 23:03"), [("text", "kenapa tak reply"), ("text", "saya tahu korang baca")])
+        t = self.burst(b, self.jat("2026-07-09 13:15"), [("text", "refund saya mana??")])
+        self.msg(b, t + self.secs(60, 200), "buyer", kind="sticker")
 
     def banned_buyer(self):
         """sp-ph: a buyer trying to deal off-platform; the account gets banned, messages keep coming."""
         b = self.new_buyer("sp-ph", "tl")
-        t = self.burst(b, at("2026-06-30 14:10"), [("product_card", "TWS Earbuds Pro 5 ANC Bluetooth 5.3"),
+        b.special = True
+        t = self.burst(b, self.jat("2026-06-30 14:10"), [("product_card", "TWS Earbuds Pro 5 ANC Bluetooth 5.3"),
                                                    ("text", "Hi po, bulk order 50 pcs"),
                                                    ("text", "GCash ko na lang po bayad direct, wag na dumaan Shopee para mura")])
-        self.agent_says(b, at("2026-06-30 14:22"), ["Hi po! Sorry po, lahat ng transactions ay dapat sa Shopee lang po for your protection. Pwede po kami mag-offer ng bulk voucher 😊"])
-        self.burst(b, at("2026-06-30 14:30"), [("text", "Sige na po, send ko GCash number ko: 0917xxxxxxx"),
+        self.agent_says(b, self.jat("2026-06-30 14:22"), ["Hi po! Sorry po, lahat ng transactions ay dapat sa Shopee lang po for your protection. Pwede po kami mag-offer ng bulk voucher 😊"])
+        self.burst(b, self.jat("2026-06-30 14:30"), [("text", "Sige na po, send ko GCash number ko: 0917xxxxxxx"),
                                                ("text", "mark nyo na lang delivered")])
-        self.agent_says(b, at("2026-06-30 14:41"), ["Hindi po namin magagawa yan. Salamat po sa pag-unawa 🙏"], None)
-        self.mark(b, at("2026-06-30 14:42"), "star", "carlo")
-        self.buyer_state(b, at("2026-07-02 08:00"), account_state="banned")
-        self.burst(b, at("2026-07-08 20:33"), [("text", "bakit di nyo ako sinasagot"), ("text", "hello??")])
-        self.msg(b, at("2026-07-08 20:33") + self.secs(3, 6), "auto", text=AUTO_TEXT["sp-ph"]["welcome"])
+        self.agent_says(b, self.jat("2026-06-30 14:41"), ["Hindi po namin magagawa yan. Salamat po sa pag-unawa 🙏"], None)
+        self.mark(b, self.jat("2026-06-30 14:42"), "star", "carlo")
+        self.buyer_state(b, self.jat("2026-07-02 08:00"), account_state="banned")
+        t = self.jat("2026-07-08 20:33")
+        self.burst(b, t, [("text", "bakit di nyo ako sinasagot"), ("text", "hello??")])
+        self.msg(b, t + self.secs(2, 4), "auto", text=AUTO_TEXT["sp-ph"]["welcome"])
 
     def broadcast(self, shop: str):
         """A campaign broadcast to past buyers and followers, then some replies."""
         rng = self.rng
         bt, text = BROADCASTS[shop]
-        past = [b for b in self.buyers[shop] if b.first_msg and b.first_msg < bt - DAY and b.lang != "x"]
+        past = [b for b in self.buyers[shop] if b.first_msg and b.first_msg < bt - DAY and not b.special]
         rng.shuffle(past)
         recipients = past[:26] + [self.new_buyer(shop) for _ in range(11)]
         t = bt
@@ -992,7 +1033,7 @@ class Gen:
     def tail(self, shop: str):
         """Conversations still open at END: overdue, due soon (tt-my, sp-ph) and fresh."""
         rng = self.rng
-        cands = [b for b in self.buyers[shop] if b.last_msg and b.last_msg < END - 5 * DAY and b.lang != "x"]
+        cands = [b for b in self.buyers[shop] if b.last_msg and b.last_msg < END - 5 * DAY and not b.special]
         # overdue: nobody answered a weekend / Sunday message
         specs = [(END - timedelta(hours=26, minutes=12), "logistics"),   # Sun 09:48
                  (END - timedelta(hours=19, minutes=35), "presale")]     # Sun 16:25
@@ -1015,7 +1056,7 @@ class Gen:
             self.open_inquiry(b, t0, rng.choice(["presale", "logistics", "aftersales"]), ping=False)
         # answered once, then the buyer asked again an hour ago
         b = self.new_buyer(shop)
-        t0 = END - timedelta(hours=2, minutes=30)
+        t0 = END - timedelta(hours=2, minutes=30, seconds=rng.randrange(0, 900))
         c = self.ctx(b)
         (q1, a1), (q2, _a2) = rng.sample(self.presale_pool(b), 2)
         self.burst(b, t0, [("product_card", c["product"]), ("text", q1.format(**c))])
@@ -1025,13 +1066,15 @@ class Gen:
 
     def open_inquiry(self, b: Buyer, t0: datetime, topic: str, ping: bool):
         rng, lang = self.rng, b.lang
+        t0 = t0 - timedelta(seconds=rng.randrange(0, 150))   # no two shops on the same second
         c = self.ctx(b)
         if topic == "presale":
             qas = rng.sample(self.presale_pool(b), 2)
             items = [("product_card", c["product"])] + [("text", q.format(**c)) for q, _ in qas]
         elif topic == "logistics":
             oid = self.ensure_order(b, t0, 2, 7)
-            items = [("order_card", f"Order {oid}"), ("text", rng.choice(LOGISTICS_Q[lang]))]
+            b.asked_where[oid] = t0
+            items = [("order_card", f"Order {oid}"), ("text", rng.choice(LOGISTICS[lang])[0])]
         else:
             oid = self.ensure_order(b, t0, 3, 10)
             fam = SHOPS[b.shop]["family"]
@@ -1080,7 +1123,7 @@ class Gen:
             # walk-in orders from buyers who never chat
             fam = cfg["family"]
             for _ in range(cfg["walkin_orders"]):
-                b = self.new_buyer(shop, "x")
+                b = self.new_buyer(shop, "x")   # never chats, so no language
                 _p, price = rng.choice(PRODUCTS[fam])
                 self.order(b, self.buyer_start(), self.amount(shop, price))
                 if rng.random() < 0.25:
@@ -1115,6 +1158,8 @@ class Gen:
                         kind = "order_card" if rng.random() < 0.3 else "text"
                         self.msg(b, st, "system", kind=kind, text=SYSTEM_SHIPPED[shop].format(order=oid, courier=courier))
                     dt = st + timedelta(hours=rng.uniform(40, 100))
+                    if oid in b.asked_where:
+                        dt = max(dt, b.asked_where[oid] + timedelta(hours=rng.uniform(20, 50)))
                     if status == "completed" and dt > b.first_msg and rng.random() < 0.5:
                         self.msg(b, dt, "system", text=SYSTEM_DELIVERED[shop].format(order=oid))
                         if shop == "sp-ph" and rng.random() < 0.6:
