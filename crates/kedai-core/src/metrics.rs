@@ -124,6 +124,11 @@ pub struct MetricInput<'a> {
 /// The longest look-back any metric needs, for callers that load a subset.
 pub const LOOKBACK: Duration = Duration::days(31);
 
+/// No metric at `now` reads an item opened, a session started or an order placed before
+/// `now - HORIZON` (the minimum volumes count messages of inquiries opened up to
+/// [`LOOKBACK`] before their window).
+pub const HORIZON: Duration = Duration::days(62);
+
 #[derive(Default)]
 struct Tally {
     numerator: u64,

@@ -63,15 +63,22 @@ CREATE TABLE conversations (
     -- Written by the app when an agent opens the conversation.
     read_at          INTEGER,
     unread           INTEGER NOT NULL DEFAULT 0,
+    closed           INTEGER NOT NULL DEFAULT 1,
     UNIQUE (shop, conversation)
 );
-CREATE INDEX conversations_sort ON conversations (sort_deadline, last_message_at DESC);
-CREATE INDEX conversations_open ON conversations (open_deadline, closes_at, open_due_soon_at)
-    WHERE open_deadline IS NOT NULL;
-CREATE INDEX conversations_closes ON conversations (closes_at);
-CREATE INDEX conversations_last ON conversations (last_message_at DESC);
-CREATE INDEX conversations_unread ON conversations (sort_deadline, closes_at) WHERE unread = 1;
-CREATE INDEX conversations_starred ON conversations (sort_deadline, closes_at) WHERE starred = 1;
+-- `closed` = 1 once the conversation is known closed for good: closes_at is NULL or at or
+-- before `sweep.until`. Inbox queries at `now` first sweep (closes_at <= now), so the live
+-- filters read small partial indexes that hold only conversations that may still be open.
+CREATE INDEX conversations_sort ON conversations (sort_deadline, last_message_at DESC, shop, conversation);
+CREATE INDEX conversations_live ON conversations (sort_deadline, last_message_at DESC, shop, conversation, closes_at)
+    WHERE closed = 0;
+CREATE INDEX conversations_live_open ON conversations (open_deadline, closes_at, open_due_soon_at)
+    WHERE closed = 0 AND open_deadline IS NOT NULL;
+CREATE INDEX conversations_live_closes ON conversations (closes_at) WHERE closed = 0;
+CREATE INDEX conversations_live_unread ON conversations (sort_deadline, last_message_at DESC, shop, conversation, closes_at)
+    WHERE closed = 0 AND unread = 1;
+CREATE INDEX conversations_live_starred ON conversations (sort_deadline, last_message_at DESC, shop, conversation, closes_at)
+    WHERE closed = 0 AND starred = 1;
 CREATE INDEX conversations_buyer ON conversations (shop, buyer);
 
 CREATE TABLE messages (
@@ -164,3 +171,10 @@ CREATE TABLE changes (
     cid           INTEGER,
     what          TEXT NOT NULL
 );
+
+-- How far the inbox has swept conversations into `closed` (milliseconds).
+CREATE TABLE sweep (
+    one    INTEGER PRIMARY KEY CHECK (one = 1),
+    until  INTEGER NOT NULL
+);
+INSERT INTO sweep (one, until) VALUES (1, -9223372036854775808);

@@ -15,7 +15,14 @@ use crate::write::Touched;
 use crate::Result;
 
 /// Recomputes every conversation the write touched; returns how many.
-pub(crate) fn recompute(conn: &Connection, touched: &Touched, batch: &History) -> Result<usize> {
+/// Recomputed conversations, by shop.
+pub(crate) type Recomputed = BTreeMap<String, Vec<i64>>;
+
+pub(crate) fn recompute(
+    conn: &Connection,
+    touched: &Touched,
+    batch: &History,
+) -> Result<Recomputed> {
     let mut cids: BTreeSet<i64> = touched.conversations.clone();
     for shop in &touched.whole_shops {
         let mut q = conn.prepare_cached("SELECT cid FROM conversations WHERE shop = ?1")?;
@@ -91,7 +98,10 @@ pub(crate) fn recompute(conn: &Connection, touched: &Touched, batch: &History) -
         )?
         .execute(params![shop_id, ms_opt(shop_latest)])?;
     }
-    Ok(cids.len())
+    Ok(by_shop
+        .into_iter()
+        .map(|(shop, convs)| (shop, convs.into_iter().map(|(cid, _, _)| cid).collect()))
+        .collect())
 }
 
 /// The latest instant among the conversation's facts. From then on (until the conversation
@@ -176,7 +186,8 @@ fn write_clock(
              open_policy = ?5, weekend_moved = ?6, sort_deadline = ?7, closes_at = ?8,
              last_message_at = ?9, last_buyer_at = ?10, last_agent_at = ?11, stars = ?12,
              starred = ?13,
-             unread = (?10 IS NOT NULL AND ?10 > max(coalesce(read_at, ?10 - 1), coalesce(?11, ?10 - 1)))
+             unread = (?10 IS NOT NULL AND ?10 > max(coalesce(read_at, ?10 - 1), coalesce(?11, ?10 - 1))),
+             closed = (?8 IS NULL OR ?8 <= (SELECT until FROM sweep))
          WHERE cid = ?1",
     )?
     .execute(params![

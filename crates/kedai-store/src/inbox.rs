@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use kedai_core::inbox::{self, Filter, InboxRow};
 use kedai_core::Ts;
-use rusqlite::Row;
+use rusqlite::{OptionalExtension, Row};
 
 use crate::rows::{ms, parse_name, ts_opt, PolicyCol};
 use crate::{Result, Store};
@@ -37,24 +37,41 @@ impl InboxQuery {
     }
 }
 
-/// The SQL condition of a filter, with `?1` = now. Closed conversations show only under
-/// Closed (§6).
-fn condition(filter: Option<Filter>) -> &'static str {
-    match filter {
-        None => "1",
-        Some(Filter::All) => "c.closes_at > ?1",
-        Some(Filter::Overdue) => "c.open_deadline < ?1 AND c.closes_at > ?1",
-        Some(Filter::DueSoon) => {
+/// The SQL condition of a filter with `?1` = now, for a `now` at or after every stored fact.
+/// Closed conversations show only under Closed (§6). With `swept` (the sweep has reached
+/// `now`), `closed = 0` and the sort-key bounds let SQLite answer from the small partial
+/// indexes of conversations that may still be open, in index order.
+fn condition(filter: Option<Filter>, swept: bool) -> &'static str {
+    match (filter, swept) {
+        (None, _) => "1",
+        (Some(Filter::Closed), true) => "(c.closed = 1 OR c.closes_at <= ?1)",
+        (Some(Filter::Closed), false) => "(c.closes_at IS NULL OR c.closes_at <= ?1)",
+        (Some(Filter::All), true) => "c.closed = 0 AND c.closes_at > ?1",
+        (Some(Filter::Overdue), true) => {
+            "c.closed = 0 AND c.sort_deadline < ?1 AND c.open_deadline < ?1 AND c.closes_at > ?1"
+        }
+        (Some(Filter::DueSoon), true) => {
+            "c.closed = 0 AND c.sort_deadline >= ?1 AND c.open_deadline >= ?1
+             AND c.open_due_soon_at < ?1 AND c.closes_at > ?1"
+        }
+        (Some(Filter::Unreplied), true) => {
+            "c.closed = 0 AND c.sort_deadline < 9223372036854775807
+             AND c.open_deadline IS NOT NULL AND c.closes_at > ?1"
+        }
+        (Some(Filter::Unread), true) => "c.closed = 0 AND c.unread = 1 AND c.closes_at > ?1",
+        (Some(Filter::Starred), true) => "c.closed = 0 AND c.starred = 1 AND c.closes_at > ?1",
+        (Some(Filter::All), false) => "c.closes_at > ?1",
+        (Some(Filter::Overdue), false) => "c.open_deadline < ?1 AND c.closes_at > ?1",
+        (Some(Filter::DueSoon), false) => {
             "c.open_due_soon_at < ?1 AND c.open_deadline >= ?1 AND c.closes_at > ?1"
         }
-        Some(Filter::Unreplied) => "c.open_deadline IS NOT NULL AND c.closes_at > ?1",
-        Some(Filter::Unread) => "c.unread = 1 AND c.closes_at > ?1",
-        Some(Filter::Starred) => "c.starred = 1 AND c.closes_at > ?1",
-        Some(Filter::Closed) => "(c.closes_at IS NULL OR c.closes_at <= ?1)",
+        (Some(Filter::Unreplied), false) => "c.open_deadline IS NOT NULL AND c.closes_at > ?1",
+        (Some(Filter::Unread), false) => "c.unread = 1 AND c.closes_at > ?1",
+        (Some(Filter::Starred), false) => "c.starred = 1 AND c.closes_at > ?1",
     }
 }
 
-const ROW_COLUMNS: &str = "c.shop, s.platform, c.conversation, c.buyer, c.open_opened_at,
+const ROW_COLUMNS: &str = "c.shop, (SELECT platform FROM shops s WHERE s.id = c.shop), c.conversation, c.buyer, c.open_opened_at,
     c.open_deadline, c.open_policy, c.open_due_soon_at, c.weekend_moved, c.unread, c.starred,
     c.closes_at, c.last_message_at";
 
@@ -85,18 +102,44 @@ fn row_at(r: &Row<'_>, now: Ts) -> Result<InboxRow> {
 impl Store {
     /// Whether the derived columns hold at `now` for the shop (or every shop): nothing
     /// stored happens after `now`.
-    fn is_live(&self, shop: Option<&str>, now: Ts) -> Result<bool> {
+    pub(crate) fn is_live(&self, shop: Option<&str>, now: Ts) -> Result<bool> {
         let latest: Option<i64> = match shop {
             Some(s) => self
                 .conn
                 .prepare_cached("SELECT latest_at FROM shops WHERE id = ?1")?
-                .query_row([s], |r| r.get(0))?,
+                .query_row([s], |r| r.get(0))
+                .optional()?
+                .flatten(),
             None => self
                 .conn
                 .prepare_cached("SELECT max(latest_at) FROM shops")?
                 .query_row([], |r| r.get(0))?,
         };
         Ok(latest.is_none_or(|l| l <= ms(now)))
+    }
+
+    /// Moves conversations whose `closes_at` has passed by `now` into `closed`; false when
+    /// an earlier sweep went past `now` (a look back), where the flag cannot be used.
+    fn sweep(&self, now: Ts) -> Result<bool> {
+        let until: i64 = self
+            .conn
+            .prepare_cached("SELECT until FROM sweep")?
+            .query_row([], |r| r.get(0))?;
+        let now = ms(now);
+        if now < until {
+            return Ok(false);
+        }
+        if now > until {
+            let tx = self.conn.unchecked_transaction()?;
+            tx.prepare_cached(
+                "UPDATE conversations SET closed = 1 WHERE closed = 0 AND closes_at <= ?1",
+            )?
+            .execute([now])?;
+            tx.prepare_cached("UPDATE sweep SET until = ?1")?
+                .execute([now])?;
+            tx.commit()?;
+        }
+        Ok(true)
     }
 
     /// A page of the inbox in inbox order (earliest deadline first, then newest message).
@@ -108,12 +151,13 @@ impl Store {
                 .filter(|r| q.filter.is_none_or(|f| r.is_in(f)));
             return Ok(rows.skip(q.offset).take(q.limit).collect());
         }
+        let swept = self.sweep(q.now)?;
         let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM conversations c JOIN shops s ON s.id = c.shop
-             WHERE {} AND c.last_message_at <= ?1 AND (?2 IS NULL OR c.shop = ?2)
+            "SELECT {ROW_COLUMNS} FROM conversations c
+             WHERE {} AND (?2 IS NULL OR c.shop = ?2) AND c.last_message_at IS NOT NULL
              ORDER BY c.sort_deadline, c.last_message_at DESC, c.shop, c.conversation
              LIMIT ?3 OFFSET ?4",
-            condition(q.filter)
+            condition(q.filter, swept)
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let limit = i64::try_from(q.limit).unwrap_or(i64::MAX);
@@ -131,19 +175,29 @@ impl Store {
         if !self.is_live(shop, now)? {
             return Ok(inbox::counts(&self.inbox_from_clocks(shop, now)?));
         }
+        let swept = self.sweep(now)?;
+        let count = |sql: &str| -> Result<u64> {
+            let n: i64 = self
+                .conn
+                .prepare_cached(sql)?
+                .query_row(rusqlite::params![ms(now), shop], |r| r.get(0))?;
+            Ok(n as u64)
+        };
         let mut out = Filter::ALL.map(|f| (f, 0));
         for (f, n) in out.iter_mut() {
-            let sql = format!(
-                "SELECT count(*) FROM conversations c
-                 WHERE {} AND c.last_message_at <= ?1 AND (?2 IS NULL OR c.shop = ?2)",
-                condition(Some(*f))
-            );
-            let count: i64 = self
-                .conn
-                .prepare_cached(&sql)?
-                .query_row(rusqlite::params![ms(now), shop], |r| r.get(0))?;
-            *n = count as u64;
+            if *f != Filter::Closed {
+                *n = count(&format!(
+                    "SELECT count(*) FROM conversations c WHERE {} AND (?2 IS NULL OR c.shop = ?2)",
+                    condition(Some(*f), swept)
+                ))?;
+            }
         }
+        // Closed: every conversation with a message, less the open ones.
+        let total = count(
+            "SELECT count(*) FROM conversations c WHERE ?1 IS NOT NULL
+             AND (?2 IS NULL OR c.shop = ?2) AND c.last_message_at IS NOT NULL",
+        )?;
+        out[6].1 = total - out[0].1;
         Ok(out)
     }
 

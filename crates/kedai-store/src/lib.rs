@@ -1,6 +1,7 @@
 //! Kedai's SQLite store: the shops' facts, the clock's derived items kept current on every
 //! write, indexed inbox queries, the change feed, and event-log import and export.
 
+mod cache;
 mod derive;
 mod error;
 mod eventlog;
@@ -26,6 +27,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// recomputes the derived clock of every conversation a write touches.
 pub struct Store {
     conn: Connection,
+    /// The metric windows of shops read live, kept current by every write.
+    cache: std::cell::RefCell<cache::MetricsCache>,
 }
 
 impl Store {
@@ -43,7 +46,10 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store { conn };
+        let mut store = Store {
+            conn,
+            cache: Default::default(),
+        };
         migrate::run(&mut store.conn)?;
         Ok(store)
     }

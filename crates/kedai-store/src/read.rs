@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use kedai_core::clock::{ConversationClock, Item, Session};
 use kedai_core::history::{ConversationFacts, ShopTimeline};
-use kedai_core::metrics::{self, MetricInput, LOOKBACK};
+use kedai_core::metrics::HORIZON;
+
+use crate::cache::Window;
 use kedai_core::model::*;
 use kedai_core::{ShopMetrics, ShopSettings, Ts};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -169,13 +171,14 @@ pub(crate) fn conversation_facts(
     Ok(facts)
 }
 
-const ITEM_COLUMNS: &str = "c.conversation, c.buyer, i.seq, i.message, i.opened_at, i.excluded,
+pub(crate) const ITEM_COLUMNS: &str =
+    "c.conversation, c.buyer, i.seq, i.message, i.opened_at, i.excluded,
     i.excluded_at, i.counted_at, i.session, i.first_in_session, i.policy, i.deadline,
     i.due_soon_at, i.deadline2, i.weekend_moved, i.agent_reply_at, i.auto_reply_at,
     i.followup_at, i.closed_at";
 
 /// An item from `ITEM_COLUMNS` starting at column `first`.
-fn item_from_row(r: &Row<'_>, first: usize) -> rusqlite::Result<Item> {
+pub(crate) fn item_from_row(r: &Row<'_>, first: usize) -> rusqlite::Result<Item> {
     let col = |k: usize| first + k;
     Ok(Item {
         conversation: r.get(col(0))?,
@@ -200,7 +203,7 @@ fn item_from_row(r: &Row<'_>, first: usize) -> rusqlite::Result<Item> {
     })
 }
 
-fn session_from_row(conversation: String, r: &Row<'_>, first: usize) -> Result<Session> {
+pub(crate) fn session_from_row(conversation: String, r: &Row<'_>, first: usize) -> Result<Session> {
     let ratings: Vec<(i64, String)> = serde_json::from_str(&r.get::<_, String>(first + 5)?)
         .map_err(|e| StoreError::Corrupt(format!("session ratings: {e}")))?;
     let agents: Vec<(String, i64)> = serde_json::from_str(&r.get::<_, String>(first + 6)?)
@@ -220,8 +223,18 @@ fn session_from_row(conversation: String, r: &Row<'_>, first: usize) -> Result<S
     })
 }
 
-const SESSION_COLUMNS: &str =
+pub(crate) const SESSION_COLUMNS: &str =
     "s.idx, s.started_at, s.seller_initiated, s.ended_at, s.ended_by_agent, s.ratings, s.agents";
+
+/// The orders of a shop placed from `from` on.
+pub(crate) fn orders_from(conn: &Connection, shop: &str, from: Ts) -> Result<Vec<Order>> {
+    let mut q = conn.prepare_cached(
+        "SELECT id, buyer, at, amount, currency, status FROM orders
+         WHERE shop = ?1 AND at >= ?2 ORDER BY at, id",
+    )?;
+    let rows = q.query_map(params![shop, ms(from)], |r| order_from_row(shop, r))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
 
 pub(crate) fn order_from_row(shop: &str, r: &Row<'_>) -> rusqlite::Result<Order> {
     Ok(Order {
@@ -326,40 +339,15 @@ impl Store {
     }
 
     /// §5 for one shop at `now`, from the derived items of the metric windows (an indexed
-    /// range read, never a rescan of messages).
+    /// range read, never a rescan of messages). At a live `now` (nothing stored after it)
+    /// the windows are kept in memory between calls and updated by every write.
     pub fn metrics(&self, shop_id: &str, now: Ts) -> Result<ShopMetrics> {
-        let (shop, settings) = self.shop(shop_id)?;
-        let from = ms(now - LOOKBACK);
-        let mut q = self.conn.prepare_cached(&format!(
-            "SELECT {ITEM_COLUMNS} FROM items i JOIN conversations c USING (cid)
-             WHERE i.shop = ?1 AND i.opened_at BETWEEN ?2 AND ?3"
-        ))?;
-        let items: Vec<Item> = q
-            .query_map(params![shop_id, from, ms(now)], |r| item_from_row(r, 0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut q = self.conn.prepare_cached(&format!(
-            "SELECT c.conversation, {SESSION_COLUMNS} FROM sessions s JOIN conversations c USING (cid)
-             WHERE s.shop = ?1 AND s.started_at BETWEEN ?2 AND ?3"
-        ))?;
-        let mut rows = q.query(params![shop_id, from, ms(now)])?;
-        let mut sessions = Vec::new();
-        while let Some(r) = rows.next()? {
-            sessions.push(session_from_row(r.get(0)?, r, 1)?);
+        if self.is_live(Some(shop_id), now)? {
+            return self.cached_metrics(shop_id, now);
         }
-        let orders = self.orders(shop_id, now - LOOKBACK, now)?;
-        let items: Vec<&Item> = items.iter().collect();
-        let sessions: Vec<&Session> = sessions.iter().collect();
-        let orders: Vec<&Order> = orders.iter().collect();
-        Ok(metrics::compute(
-            &MetricInput {
-                shop: &shop,
-                settings: &settings,
-                items: &items,
-                sessions: &sessions,
-                orders: &orders,
-            },
-            now,
-        ))
+        let (shop, settings) = self.shop(shop_id)?;
+        let window = Window::load(&self.conn, shop_id, now - HORIZON, None)?;
+        Ok(window.compute(&shop, &settings, now))
     }
 
     /// Change feed entries after `seq`, oldest first.

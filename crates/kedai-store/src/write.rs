@@ -59,9 +59,11 @@ impl Store {
         let (history, warnings) = builder.build().map_err(StoreError::Log)?;
         let tx = self.conn.transaction()?;
         let touched = write_history(&tx, &history)?;
-        let conversations = derive::recompute(&tx, &touched, &history)?;
+        let recomputed = derive::recompute(&tx, &touched, &history)?;
         record_changes(&tx, &touched)?;
         tx.commit()?;
+        self.after_write(&touched, &recomputed)?;
+        let conversations = recomputed.values().map(Vec::len).sum();
         Ok(Applied {
             conversations,
             warnings,
@@ -85,9 +87,10 @@ impl Store {
             whole_shops: BTreeSet::from([shop.to_owned()]),
             ..Default::default()
         };
-        derive::recompute(&tx, &touched, &History::default())?;
+        let recomputed = derive::recompute(&tx, &touched, &History::default())?;
         record_changes(&tx, &touched)?;
         tx.commit()?;
+        self.after_write(&touched, &recomputed)?;
         Ok(())
     }
 
