@@ -32,6 +32,9 @@ pub struct BenchArgs {
     /// Print the figures as JSON.
     #[arg(long)]
     json: bool,
+    /// Keep the generated SQLite file here (for inspection) instead of a temporary one.
+    #[arg(long)]
+    keep: Option<std::path::PathBuf>,
 }
 
 const SHOP: &str = "bench-tt";
@@ -207,7 +210,10 @@ pub fn run(args: &BenchArgs) -> Result<()> {
 
     // Import: the event log as text into a fresh SQLite file.
     let dir = tempfile::tempdir().context("temporary directory")?;
-    let db = dir.path().join("bench.sqlite");
+    let db = args
+        .keep
+        .clone()
+        .unwrap_or_else(|| dir.path().join("bench.sqlite"));
     let text: String = events
         .iter()
         .map(|e| serde_json::to_string(e).expect("events serialize") + "\n")

@@ -3,7 +3,7 @@
 //! Lines of an event log may come in any order. Everything here is sorted by a total
 //! order over the facts themselves, so results never depend on line order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
@@ -158,8 +158,8 @@ pub struct HistoryBuilder {
     shops: BTreeMap<String, ShopHistory>,
     pending: Vec<(usize, Event)>,
     errors: Vec<LineError>,
-    message_lines: BTreeMap<(String, String), usize>,
-    order_lines: BTreeMap<(String, String), usize>,
+    message_lines: HashMap<(String, String), usize>,
+    order_lines: HashMap<(String, String), usize>,
 }
 
 impl HistoryBuilder {
@@ -198,11 +198,13 @@ impl HistoryBuilder {
 
     /// The histories, and the lines skipped in lenient mode; in strict mode every problem.
     pub fn build(mut self) -> Result<(History, Vec<LineError>), Vec<LineError>> {
-        let mut pending = std::mem::take(&mut self.pending);
+        let pending = std::mem::take(&mut self.pending);
         // Messages first, so that a mark or rating can be checked against its conversation
-        // wherever its line stands.
-        pending.sort_by_key(|(line, e)| (!matches!(e, Event::Message(_)), *line));
-        for (line, event) in pending {
+        // wherever its line stands; otherwise in line order.
+        let (messages, others): (Vec<_>, Vec<_>) = pending
+            .into_iter()
+            .partition(|(_, e)| matches!(e, Event::Message(_)));
+        for (line, event) in messages.into_iter().chain(others) {
             if let Err(message) = self.place(line, event) {
                 self.errors.push(LineError { line, message });
             }
@@ -237,14 +239,20 @@ impl HistoryBuilder {
             Event::Shop(_) => unreachable!("shops are placed by add"),
             Event::Message(m) => {
                 let key = (shop_id, m.id.clone());
+                if !shop.conversations.contains_key(&m.conversation) {
+                    shop.conversations.insert(
+                        m.conversation.clone(),
+                        ConversationFacts {
+                            conversation: m.conversation.clone(),
+                            buyer: m.buyer.clone(),
+                            ..Default::default()
+                        },
+                    );
+                }
                 let conv = shop
                     .conversations
-                    .entry(m.conversation.clone())
-                    .or_insert_with(|| ConversationFacts {
-                        conversation: m.conversation.clone(),
-                        buyer: m.buyer.clone(),
-                        ..Default::default()
-                    });
+                    .get_mut(&m.conversation)
+                    .expect("inserted above");
                 if conv.buyer != m.buyer {
                     return Err(format!(
                         "conversation `{}` is with buyer `{}`, not `{}`",

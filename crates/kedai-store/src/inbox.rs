@@ -176,6 +176,9 @@ impl Store {
             return Ok(inbox::counts(&self.inbox_from_clocks(shop, now)?));
         }
         let swept = self.sweep(now)?;
+        if swept && shop.is_none() {
+            return self.swept_counts(now);
+        }
         let count = |sql: &str| -> Result<u64> {
             let n: i64 = self
                 .conn
@@ -199,6 +202,56 @@ impl Store {
         )?;
         out[6].1 = total - out[0].1;
         Ok(out)
+    }
+
+    /// The counts of every shop together once swept to `now`: each a range count over one
+    /// covering partial index of the conversations that may still be open.
+    fn swept_counts(&self, now: Ts) -> Result<[(Filter, u64); 7]> {
+        const LIVE: &str = "closed = 0 AND closes_at > ?1";
+        let count = |index: &str, condition: &str| -> Result<u64> {
+            let sql = format!(
+                "SELECT count(*) FROM conversations INDEXED BY {index} WHERE {LIVE} AND {condition}"
+            );
+            let n: i64 = self
+                .conn
+                .prepare_cached(&sql)?
+                .query_row([ms(now)], |r| r.get(0))?;
+            Ok(n as u64)
+        };
+        let all = count("conversations_live_closes", "1")?;
+        let total: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM conversations")?
+            .query_row([], |r| r.get(0))?;
+        let open = "open_deadline IS NOT NULL";
+        Ok([
+            (Filter::All, all),
+            (
+                Filter::Overdue,
+                count(
+                    "conversations_live_open",
+                    &format!("{open} AND open_deadline < ?1"),
+                )?,
+            ),
+            (
+                Filter::DueSoon,
+                count(
+                    "conversations_live_open",
+                    &format!("{open} AND open_deadline >= ?1 AND open_due_soon_at < ?1"),
+                )?,
+            ),
+            (Filter::Unreplied, count("conversations_live_open", open)?),
+            (
+                Filter::Unread,
+                count("conversations_live_unread", "unread = 1")?,
+            ),
+            (
+                Filter::Starred,
+                count("conversations_live_starred", "starred = 1")?,
+            ),
+            // Every stored conversation has a message (the store creates one from its first).
+            (Filter::Closed, total as u64 - all),
+        ])
     }
 
     /// Every conversation at `now` computed by the engine from the stored clocks.
