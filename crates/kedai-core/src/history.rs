@@ -140,6 +140,14 @@ fn describe_json_error(text: &str, e: serde_json::Error) -> String {
     if let Some(i) = msg.find(" at line ") {
         msg.truncate(i);
     }
+    if e.is_syntax() || e.is_eof() {
+        let what = if text.starts_with('{') {
+            "malformed JSON"
+        } else {
+            "not a JSON object"
+        };
+        return format!("{what}: {msg} (column {})", e.column());
+    }
     if msg.starts_with("unknown variant")
         && text.contains("\"type\"")
         && msg.contains("`shop`, `message`")
