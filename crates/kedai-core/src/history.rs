@@ -186,6 +186,20 @@ impl HistoryBuilder {
         self.add(0, Event::Shop(shop));
     }
 
+    /// Declares a conversation known from elsewhere (the store), so that a mark or rating
+    /// about it may come without any of its messages. Its shop must be known already.
+    pub fn known_conversation(&mut self, shop: &str, conversation: &str, buyer: &str) {
+        if let Some(s) = self.shops.get_mut(shop) {
+            s.conversations
+                .entry(conversation.to_owned())
+                .or_insert_with(|| ConversationFacts {
+                    conversation: conversation.to_owned(),
+                    buyer: buyer.to_owned(),
+                    ..Default::default()
+                });
+        }
+    }
+
     /// Adds an event. Shop declarations are taken first whatever their line, since they
     /// carry no instant; everything else is checked when the history is built.
     pub fn add(&mut self, line: usize, event: Event) {

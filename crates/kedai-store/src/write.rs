@@ -53,6 +53,32 @@ impl Store {
         for (shop, _) in self.shops()? {
             builder.known_shop(shop);
         }
+        let events: Vec<(usize, Event)> = events.into_iter().collect();
+        // A mark or rating may come in a later write than its conversation's messages.
+        let mut referred = BTreeSet::new();
+        for (_, e) in &events {
+            if let Event::Mark(Mark {
+                shop, conversation, ..
+            })
+            | Event::Rating(Rating {
+                shop, conversation, ..
+            }) = e
+            {
+                referred.insert((shop.as_str(), conversation.as_str()));
+            }
+        }
+        for (shop, conversation) in referred {
+            let buyer: Option<String> = self
+                .conn
+                .prepare_cached(
+                    "SELECT buyer FROM conversations WHERE shop = ?1 AND conversation = ?2",
+                )?
+                .query_row(params![shop, conversation], |r| r.get(0))
+                .optional()?;
+            if let Some(buyer) = buyer {
+                builder.known_conversation(shop, conversation, &buyer);
+            }
+        }
         for (line, e) in events {
             builder.add(line, e);
         }
