@@ -157,7 +157,10 @@ fn assert_metrics_eq(
 fn import_export_round_trip_keeps_facts_metrics_and_inbox() {
     let first = sample_store();
     let exported = export(&first);
-    assert!(exported.lines().count() > 4000, "the export holds the sample");
+    assert!(
+        exported.lines().count() > 4000,
+        "the export holds the sample"
+    );
 
     // The second store is a file, reopened, so that nothing survives in memory.
     let dir = tempfile::tempdir().unwrap();
@@ -190,7 +193,11 @@ fn import_export_round_trip_keeps_facts_metrics_and_inbox() {
     }
     // And the sample itself is one of the files whose re-import exports the same.
     let reparsed = history(&exported);
-    assert_eq!(reparsed, history(SAMPLE), "the export holds the sample's facts");
+    assert_eq!(
+        reparsed,
+        history(SAMPLE),
+        "the export holds the sample's facts"
+    );
 }
 
 #[test]
@@ -395,7 +402,11 @@ fn check_random_writes(events: &[Event], seed: u64, live: Ts, earlier: &[Ts]) {
         for f in Filter::ALL {
             let want: Vec<_> = want.iter().filter(|r| r.is_in(f)).cloned().collect();
             let got = store.inbox(&query(None, Some(f), now)).unwrap();
-            assert_rows_eq(&got, &want, &format!("seed {seed}: {} at {now}", f.as_str()));
+            assert_rows_eq(
+                &got,
+                &want,
+                &format!("seed {seed}: {} at {now}", f.as_str()),
+            );
         }
         assert_eq!(
             store.inbox_counts(None, now).unwrap(),
@@ -445,7 +456,16 @@ fn random_history(rng: &mut ChaCha8Rng) -> Vec<Event> {
     let at = |minutes: i64| kedai_core::time::format_instant(base + Duration::minutes(minutes));
     let span = 20 * 24 * 60;
     let senders = [
-        "buyer", "buyer", "buyer", "buyer", "agent", "agent", "auto", "bot", "system", "broadcast",
+        "buyer",
+        "buyer",
+        "buyer",
+        "buyer",
+        "agent",
+        "agent",
+        "auto",
+        "bot",
+        "system",
+        "broadcast",
     ];
     let mut id = 0;
     for shop in ["tt", "sp", "lz", "us"] {
@@ -565,7 +585,43 @@ fn a_mark_in_a_later_write_than_its_conversation_is_applied() {
     assert!(row(&store).starred);
     assert!(row(&store).unreplied);
     store.apply([mark(MarkAction::NoResponseNeeded)]).unwrap();
-    assert!(!row(&store).unreplied, "no response needed closes the inquiry");
+    assert!(
+        !row(&store).unreplied,
+        "no response needed closes the inquiry"
+    );
+
+    // A rating on its own, too.
+    let rated = |store: &Store| {
+        store
+            .metrics("tt-my", end())
+            .unwrap()
+            .get("satisfaction_rate")
+            .unwrap()
+            .denominator
+    };
+    let before = rated(&store);
+    store
+        .apply([Event::Rating(kedai_core::Rating {
+            shop: "tt-my".into(),
+            conversation: conv.into(),
+            at,
+            score: kedai_core::Score::Satisfied,
+        })])
+        .unwrap();
+    assert_eq!(rated(&store), before + 1);
+    let history = history(&export(&store));
+    let clocks = engine::clocks(&history.shops["tt-my"], &ShopSettings::default());
+    assert_eq!(store.clocks("tt-my").unwrap(), clocks);
+
+    // A mark on a conversation the store does not hold is refused, and changes nothing.
+    let before = export(&store);
+    let mut ghost = mark(MarkAction::Star);
+    if let Event::Mark(m) = &mut ghost {
+        m.conversation = "ghost".into();
+    }
+    let err = store.apply([ghost]).unwrap_err();
+    assert!(err.to_string().contains("ghost"), "{err}");
+    assert_eq!(export(&store), before);
 }
 
 /// The sample with one line replaced by `bad`; returns the text and the line's number.
@@ -602,7 +658,11 @@ fn a_strict_import_with_a_bad_line_names_it_and_changes_nothing() {
     for (bad, needle) in bad_lines {
         let mut store = Store::open_in_memory().unwrap();
         // Half the sample first, so that "unchanged" means something.
-        let half: String = SAMPLE.lines().take(2400).map(|l| format!("{l}\n")).collect();
+        let half: String = SAMPLE
+            .lines()
+            .take(2400)
+            .map(|l| format!("{l}\n"))
+            .collect();
         store.import_log(&half, false).unwrap();
         let before = export(&store);
         let changes = store.changes_since(0).unwrap().len();
