@@ -582,7 +582,7 @@ fn first_inquiries<'a>(ctx: &Ctx<'a>, w: Window) -> std::collections::HashSet<(&
 }
 
 /// §5 Lazada: conversations with an agent reply followed by the buyer's order within 7 days
-/// (decision: the seed names no horizon).
+/// (decision: the seed names no horizon) / conversations with an agent reply.
 fn lazada_conversion(ctx: &Ctx<'_>, w: Window) -> Figure {
     const HORIZON: Duration = Duration::days(7);
     let mut replied: HashMap<&str, (&str, Ts)> = HashMap::new();
@@ -603,14 +603,11 @@ fn lazada_conversion(ctx: &Ctx<'_>, w: Window) -> Figure {
         let converted = orders
             .get(buyer)
             .is_some_and(|v| v.iter().any(|&t| t > *r && t <= *r + HORIZON));
-        if converted {
-            tally.numerator += 1;
-            tally.denominator += 1;
-        } else if *r + HORIZON > ctx.now {
-            tally.pending += 1;
-        } else {
-            tally.denominator += 1;
-        }
+        // Every conversation with an agent reply is in the denominator, converted or not
+        // yet: the window (7 day cycles, ending at `now`) is shorter than the 7-day horizon,
+        // so holding unconverted ones back as pending would leave only converted ones.
+        tally.denominator += 1;
+        tally.numerator += converted as u64;
     }
     let status = if tally.denominator == 0 {
         Status::NotRated

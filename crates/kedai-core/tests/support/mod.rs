@@ -73,6 +73,27 @@ impl Log {
         )
     }
 
+    /// An agent's message signed by `agent`.
+    pub fn agent(&mut self, conv: &str, at: &str, agent: &str) -> &mut Self {
+        self.msg_with(conv, at, "agent", &format!(r#""agent":"{agent}""#))
+    }
+
+    /// An order placed by `buyer` (conversation `c`'s buyer is `b-c`).
+    pub fn order(&mut self, buyer: &str, id: &str, at: &str) -> &mut Self {
+        self.fact(
+            "order",
+            &format!(r#""buyer":"{buyer}","id":"{id}","at":"{at}""#),
+        )
+    }
+
+    /// The buyer's rating of the conversation's session open at `at`.
+    pub fn rating(&mut self, conv: &str, at: &str, score: &str) -> &mut Self {
+        self.fact(
+            "rating",
+            &format!(r#""conversation":"{conv}","at":"{at}","score":"{score}""#),
+        )
+    }
+
     pub fn set(&mut self, key: &str, value: &str) -> &mut Self {
         self.settings.set(key, value).unwrap();
         self
