@@ -337,11 +337,20 @@ fn inbox(args: &ReviewArgs, filter: Option<Filter>, limit: Option<usize>) -> Res
 fn import(file: &Path, db: &Path, lenient: bool) -> Result<(), Failure> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| Failure::other(format!("{}: {e}", file.display())))?;
+    let existed = db.exists();
     let mut store = Store::open(db).map_err(|e| Failure::store(db, e))?;
     let started = std::time::Instant::now();
-    let report = store
-        .import_log(&text, lenient)
-        .map_err(|e| Failure::store(file, e))?;
+    let report = match store.import_log(&text, lenient) {
+        Ok(report) => report,
+        Err(e) => {
+            // A refused file must not leave behind an empty SQLite file it created.
+            drop(store);
+            if !existed {
+                remove_db(db);
+            }
+            return Err(Failure::store(file, e));
+        }
+    };
     warn(file, &report.warnings);
     eprintln!(
         "kedai: imported {} events from {} into {} ({} conversations recomputed, {:.2} s)",
@@ -352,6 +361,16 @@ fn import(file: &Path, db: &Path, lenient: bool) -> Result<(), Failure> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Removes a SQLite file and its journal companions (best effort).
+fn remove_db(db: &Path) {
+    let _ = std::fs::remove_file(db);
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut side = db.as_os_str().to_owned();
+        side.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(side));
+    }
 }
 
 fn export(db: &Path, shop: Option<&str>) -> Result<(), Failure> {
@@ -366,10 +385,19 @@ fn export(db: &Path, shop: Option<&str>) -> Result<(), Failure> {
 
 fn set(db: &Path, shop: &str, assignments: &[String]) -> Result<(), Failure> {
     let mut store = open_db(db)?;
+    // Check every assignment before writing any, so a refused command changes nothing.
+    let (_, mut check) = store.shop(shop).map_err(|e| Failure::store(db, e))?;
+    let mut pairs = Vec::new();
     for a in assignments {
         let (k, v) = a
             .split_once('=')
             .ok_or_else(|| Failure::input(format!("`{a}`: expected KEY=VALUE")))?;
+        check
+            .set(k, v)
+            .map_err(|m| Failure::input(format!("{}: {m}", db.display())))?;
+        pairs.push((k, v));
+    }
+    for (k, v) in pairs {
         store
             .set_setting(shop, k, v)
             .map_err(|e| Failure::store(db, e))?;
