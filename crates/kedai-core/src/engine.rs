@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::clock::{self, ConversationClock, ShopContext};
 use crate::history::ShopHistory;
 use crate::inbox::{self, InboxRow};
-use crate::metrics::{self, MetricInput, ShopMetrics};
+use crate::metrics::{self, ShopMetrics};
 use crate::model::{Order, Platform, Region, Shop};
 use crate::settings::ShopSettings;
 use crate::time::{serde_ts, Ts};
@@ -33,17 +33,12 @@ pub fn metrics(
     orders: &[Order],
     now: Ts,
 ) -> ShopMetrics {
-    let items: Vec<_> = clocks.iter().flat_map(|c| &c.items).collect();
-    let sessions: Vec<_> = clocks.iter().flat_map(|c| &c.sessions).collect();
-    let orders: Vec<_> = orders.iter().collect();
-    metrics::compute(
-        &MetricInput {
-            shop,
-            settings,
-            items: &items,
-            sessions: &sessions,
-            orders: &orders,
-        },
+    metrics::compute_over(
+        shop,
+        settings,
+        clocks.iter().flat_map(|c| &c.items),
+        clocks.iter().flat_map(|c| &c.sessions),
+        orders,
         now,
     )
 }

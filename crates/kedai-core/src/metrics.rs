@@ -437,6 +437,30 @@ impl<'a> Ctx<'a> {
 }
 
 /// §5: every metric that applies to the shop's platform and region, at `now`.
+/// [`compute`] over any collections of items, sessions and orders (clocks, a cached window).
+pub fn compute_over<'a>(
+    shop: &Shop,
+    settings: &ShopSettings,
+    items: impl IntoIterator<Item = &'a Item>,
+    sessions: impl IntoIterator<Item = &'a Session>,
+    orders: impl IntoIterator<Item = &'a Order>,
+    now: Ts,
+) -> ShopMetrics {
+    let items: Vec<&Item> = items.into_iter().collect();
+    let sessions: Vec<&Session> = sessions.into_iter().collect();
+    let orders: Vec<&Order> = orders.into_iter().collect();
+    compute(
+        &MetricInput {
+            shop,
+            settings,
+            items: &items,
+            sessions: &sessions,
+            orders: &orders,
+        },
+        now,
+    )
+}
+
 pub fn compute(input: &MetricInput<'_>, now: Ts) -> ShopMetrics {
     let ctx = Ctx {
         input,

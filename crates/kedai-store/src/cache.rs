@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use kedai_core::clock::{Item, Session};
-use kedai_core::metrics::{self, MetricInput, HORIZON};
+use kedai_core::metrics::{self, HORIZON};
 use kedai_core::model::{Order, Shop};
 use kedai_core::{ShopMetrics, ShopSettings, Ts};
 use rusqlite::{params, Connection};
@@ -77,17 +77,12 @@ impl Window {
     }
 
     pub fn compute(&self, shop: &Shop, settings: &ShopSettings, now: Ts) -> ShopMetrics {
-        let items: Vec<&Item> = self.items.values().flatten().collect();
-        let sessions: Vec<&Session> = self.sessions.values().flatten().collect();
-        let orders: Vec<&Order> = self.orders.iter().collect();
-        metrics::compute(
-            &MetricInput {
-                shop,
-                settings,
-                items: &items,
-                sessions: &sessions,
-                orders: &orders,
-            },
+        metrics::compute_over(
+            shop,
+            settings,
+            self.items.values().flatten(),
+            self.sessions.values().flatten(),
+            &self.orders,
             now,
         )
     }

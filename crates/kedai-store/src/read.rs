@@ -10,7 +10,7 @@ use kedai_core::metrics::HORIZON;
 use crate::cache::Window;
 use kedai_core::model::*;
 use kedai_core::{ShopMetrics, ShopSettings, Ts};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 
 use crate::rows::{decode_instants, ms, parse_name, ts, ts_opt, ExclusionCol, PolicyCol, FOREVER};
@@ -270,16 +270,6 @@ impl Store {
         timeline(&self.conn, shop)
     }
 
-    /// The orders of a shop placed in `[from, to]`.
-    pub fn orders(&self, shop: &str, from: Ts, to: Ts) -> Result<Vec<Order>> {
-        let mut q = self.conn.prepare_cached(
-            "SELECT id, buyer, at, amount, currency, status FROM orders
-             WHERE shop = ?1 AND at BETWEEN ?2 AND ?3 ORDER BY at, id",
-        )?;
-        let rows = q.query_map(params![shop, ms(from), ms(to)], |r| order_from_row(shop, r))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     /// The derived clocks of every conversation of a shop, as the engine produced them.
     pub fn clocks(&self, shop: &str) -> Result<Vec<ConversationClock>> {
         let mut clocks: BTreeMap<i64, ConversationClock> = BTreeMap::new();
@@ -365,24 +355,5 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The latest instant of any fact stored for the shop (messages, marks, ratings,
-    /// orders), if any.
-    pub fn latest_fact(&self, shop: &str) -> Result<Option<Ts>> {
-        let latest: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT max(m) FROM (
-                     SELECT max(last_message_at) AS m FROM conversations WHERE shop = ?1
-                     UNION ALL SELECT max(at) FROM orders WHERE shop = ?1
-                     UNION ALL SELECT max(k.at) FROM marks k JOIN conversations c USING (cid) WHERE c.shop = ?1
-                     UNION ALL SELECT max(r.at) FROM ratings r JOIN conversations c USING (cid) WHERE c.shop = ?1)",
-                [shop],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        Ok(latest.map(ts))
     }
 }
