@@ -2,6 +2,7 @@
 //! app's SQLite file; import and export event logs; measure the engine.
 
 mod bench;
+mod sim;
 mod table;
 
 use std::io::{self, Write};
@@ -70,6 +71,8 @@ enum Command {
     },
     /// Generates a large history with a fixed seed and times the engine and the store.
     Bench(bench::BenchArgs),
+    /// Serves the marketplace simulator (TikTok Shop, Shopee, Lazada) until Ctrl-C.
+    Sim(sim::SimArgs),
 }
 
 #[derive(Args)]
@@ -181,6 +184,7 @@ fn run(command: Command) -> Result<(), Failure> {
             assignments,
         } => set(&db, &shop, &assignments),
         Command::Bench(args) => bench::run(&args).map_err(|e| Failure::other(format!("{e:#}"))),
+        Command::Sim(args) => sim::run(&args).map_err(|e| Failure::other(format!("{e:#}"))),
     }
 }
 
