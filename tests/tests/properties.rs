@@ -1,5 +1,5 @@
 //! Properties of the engine over small generated histories: one shop per platform (TikTok
-//! Shop MY, Shopee PH, Lazada MY), a handful of conversations each, with buyer, agent,
+//! Shop MY and US, Shopee PH, Lazada MY), a handful of conversations each, with buyer, agent,
 //! automated, system and broadcast messages, marks, ratings, orders and holiday mode.
 
 use std::collections::BTreeMap;
@@ -8,15 +8,16 @@ use chrono::Duration;
 use kedai_core::engine;
 use kedai_core::history::parse_log;
 use kedai_core::inbox::InboxRow;
-use kedai_core::metrics::Unit;
+use kedai_core::metrics::{self, Live, LiveConv, Unit};
 use kedai_core::model::{Event, Sender};
 use kedai_core::time::{format_instant, parse_instant};
 use kedai_core::{ConversationClock, Figure, History, ShopMetrics, ShopSettings, Ts};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-const SHOPS: [(&str, &str, &str, &str); 3] = [
+const SHOPS: [(&str, &str, &str, &str); 4] = [
     ("tt", "tiktok", "MY", "Asia/Kuala_Lumpur"),
+    ("us", "tiktok", "US", "America/Los_Angeles"),
     ("sp", "shopee", "PH", "Asia/Manila"),
     ("lz", "lazada", "MY", "Asia/Kuala_Lumpur"),
 ];
@@ -133,7 +134,7 @@ fn arb_shop() -> impl Strategy<Value = GenShop> {
 }
 
 fn arb_history() -> impl Strategy<Value = Generated> {
-    prop::collection::vec(arb_shop(), 3).prop_map(|shops| {
+    prop::collection::vec(arb_shop(), SHOPS.len()).prop_map(|shops| {
         let mut lines = Vec::new();
         for ((id, platform, region, tz), shop) in SHOPS.iter().zip(&shops) {
             lines.push(format!(
@@ -551,6 +552,115 @@ proptest! {
             prop_assert_eq!(all_inbox(&h, &settings, now), all_inbox(&h2, &settings, now));
         }
     }
+
+    /// The live header (`metrics::Live`) equals §5 computed from scratch at every instant
+    /// at which any figure can change, and between them, while conversations arrive, are
+    /// rewritten and `now` moves forward and, once, back.
+    #[test]
+    fn live_metrics_equal_a_fresh_computation(
+        generated in arb_history(),
+        settings in arb_settings(),
+        arrivals in prop::collection::vec(any::<Index>(), 8),
+    ) {
+        let h = history(&generated.lines);
+        for shop in h.shops.values() {
+            let clocks = engine::clocks(shop, &settings);
+            let mut live: Live<usize> = Live::new(shop.shop.clone(), settings.clone());
+            live.set_orders(shop.orders.clone());
+            let steps = change_instants(&clocks);
+            // Conversation k arrives at the step `arrivals[k]` picks, first with half its
+            // items (an earlier state of its clock), then whole a few steps later.
+            let arrive: Vec<usize> = (0..clocks.len())
+                .map(|k| arrivals[k % arrivals.len()].index(steps.len().max(1)))
+                .collect();
+            // What the live metrics hold, conversation by conversation.
+            let mut held: Vec<Option<LiveConv>> = vec![None; clocks.len()];
+            for (n, &now) in steps.iter().enumerate() {
+                for (k, clock) in clocks.iter().enumerate() {
+                    let mut conv = None;
+                    if arrive[k] == n {
+                        let mut early = live_conv(clock);
+                        early.items.truncate(clock.items.len() / 2);
+                        conv = Some(early);
+                    }
+                    if arrive[k] + 3 == n || n + 1 == steps.len() {
+                        conv = Some(live_conv(clock));
+                    }
+                    if let Some(conv) = conv {
+                        live.upsert(k, conv.clone());
+                        held[k] = Some(conv);
+                    }
+                }
+                let views: Vec<_> = held.iter().flatten().map(view).collect();
+                let stage = format!("{} of {} conversations", views.len(), clocks.len());
+                let fresh = metrics::compute(&shop.shop, &settings, views, &shop.orders, now);
+                prop_assert_eq!(live.metrics(now), fresh, "{} at {} ({})", shop.shop.shop, format_instant(now), stage);
+            }
+            // Back in time: everything is evaluated again.
+            let all: Vec<_> = clocks.iter().map(|c| c.view()).collect();
+            let now = base() + Duration::days(9);
+            prop_assert_eq!(
+                live.metrics(now),
+                metrics::compute(&shop.shop, &settings, all, &shop.orders, now)
+            );
+        }
+    }
+}
+
+fn view(c: &LiveConv) -> metrics::Conv<'_> {
+    metrics::Conv {
+        conversation: &c.conversation,
+        buyer: &c.buyer,
+        items: &c.items,
+        sessions: &c.sessions,
+    }
+}
+
+fn live_conv(clock: &ConversationClock) -> LiveConv {
+    LiveConv {
+        conversation: clock.conversation.clone(),
+        buyer: clock.buyer.clone(),
+        items: clock.items.clone(),
+        sessions: clock.sessions.clone(),
+    }
+}
+
+/// Every instant a figure compares against (and a tick either side), plus a walk in
+/// six-hour steps through 70 days, in order.
+fn change_instants(clocks: &[ConversationClock]) -> Vec<Ts> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut add = |t: Ts| {
+        for d in [-1, 0, 1] {
+            out.insert(t + Duration::milliseconds(d));
+        }
+    };
+    for c in clocks {
+        for i in &c.items {
+            for t in [
+                Some(i.opened_at),
+                Some(i.deadline),
+                i.deadline2,
+                i.agent_reply_at,
+                i.auto_reply_at,
+                i.followup_at,
+                i.excluded_at,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                add(t);
+                add(t + Duration::days(7));
+                add(t + Duration::days(30));
+            }
+        }
+        for s in &c.sessions {
+            add(s.started_at);
+        }
+    }
+    for k in 0..(70 * 4) {
+        out.insert(base() + Duration::hours(6 * k));
+    }
+    out.into_iter().collect()
 }
 
 /// The conversation an event belongs to; `None` for shop-wide facts.

@@ -248,6 +248,16 @@ pub struct ConversationClock {
 }
 
 impl ConversationClock {
+    /// The conversation as the metrics read it.
+    pub fn view(&self) -> crate::metrics::Conv<'_> {
+        crate::metrics::Conv {
+            conversation: &self.conversation,
+            buyer: &self.buyer,
+            items: &self.items,
+            sessions: &self.sessions,
+        }
+    }
+
     /// §6 Closed: no session open at `now`.
     pub fn is_closed(&self, now: Ts) -> bool {
         !self.sessions.iter().any(|s| s.is_open(now))

@@ -33,14 +33,7 @@ pub fn metrics(
     orders: &[Order],
     now: Ts,
 ) -> ShopMetrics {
-    metrics::compute_over(
-        shop,
-        settings,
-        clocks.iter().flat_map(|c| &c.items),
-        clocks.iter().flat_map(|c| &c.sessions),
-        orders,
-        now,
-    )
+    metrics::compute(shop, settings, clocks.iter().map(|c| c.view()), orders, now)
 }
 
 /// §6 over derived clocks, in inbox order.

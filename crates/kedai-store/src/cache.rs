@@ -1,12 +1,12 @@
 //! The metric windows in memory. The header shows a shop's metrics live and refreshes them
-//! after every write; rather than read the shop's whole window back from SQLite each time,
-//! the store keeps the derived items, sessions and orders of the window of each shop read
-//! live, and a write replaces only the conversations it recomputed.
+//! after every write; rather than read the shop's whole window back from SQLite and
+//! recompute §5 over it each time, the store keeps each live shop's window as a
+//! [`Live`] (core), which a write patches with the conversations it recomputed and which
+//! re-evaluates only the conversations whose share of the figures can have changed.
 
 use std::collections::{BTreeSet, HashMap};
 
-use kedai_core::clock::{Item, Session};
-use kedai_core::metrics::{self, HORIZON};
+use kedai_core::metrics::{self, Live, LiveConv, HORIZON};
 use kedai_core::model::{Order, Shop};
 use kedai_core::{ShopMetrics, ShopSettings, Ts};
 use rusqlite::{params, Connection};
@@ -24,9 +24,7 @@ const PATCH_LIMIT: usize = 2_000;
 /// The facts that the metrics of a shop at any `now >= from + HORIZON` read.
 #[derive(Debug, Default)]
 pub(crate) struct Window {
-    pub from: Ts,
-    pub items: HashMap<i64, Vec<Item>>,
-    pub sessions: HashMap<i64, Vec<Session>>,
+    pub convs: HashMap<i64, LiveConv>,
     pub orders: Vec<Order>,
 }
 
@@ -34,10 +32,7 @@ impl Window {
     /// Reads the items opened, sessions started and orders placed from `from` on, of the
     /// whole shop or of `cids` only.
     pub fn load(conn: &Connection, shop: &str, from: Ts, cids: Option<&[i64]>) -> Result<Window> {
-        let mut w = Window {
-            from,
-            ..Default::default()
-        };
+        let mut w = Window::default();
         let by_cid = cids.is_some();
         let scope = if by_cid { "i.cid = ?1" } else { "i.shop = ?1" };
         let mut q = conn.prepare_cached(&format!(
@@ -46,7 +41,7 @@ impl Window {
         ))?;
         let scope = if by_cid { "s.cid = ?1" } else { "s.shop = ?1" };
         let mut sq = conn.prepare_cached(&format!(
-            "SELECT s.cid, c.conversation, {SESSION_COLUMNS} FROM sessions s
+            "SELECT s.cid, c.conversation, c.buyer, {SESSION_COLUMNS} FROM sessions s
              JOIN conversations c USING (cid)
              WHERE {scope} AND s.started_at >= ?2 ORDER BY s.cid, s.idx"
         ))?;
@@ -57,17 +52,23 @@ impl Window {
         for key in &keys {
             let mut rows = q.query(params![key, ms(from)])?;
             while let Some(r) = rows.next()? {
-                let cid: i64 = r.get(0)?;
-                w.items
-                    .entry(cid)
-                    .or_default()
-                    .push(read::item_from_row(r, 1)?);
+                let item = read::item_from_row(r, 1)?;
+                let conv = w.convs.entry(r.get(0)?).or_default();
+                if conv.conversation.is_empty() {
+                    conv.conversation = item.conversation.clone();
+                    conv.buyer = item.buyer.clone();
+                }
+                conv.items.push(item);
             }
             let mut rows = sq.query(params![key, ms(from)])?;
             while let Some(r) = rows.next()? {
-                let cid: i64 = r.get(0)?;
-                let s = read::session_from_row(r.get(1)?, r, 2)?;
-                w.sessions.entry(cid).or_default().push(s);
+                let conv = w.convs.entry(r.get(0)?).or_default();
+                if conv.conversation.is_empty() {
+                    conv.conversation = r.get(1)?;
+                    conv.buyer = r.get(2)?;
+                }
+                let s = read::session_from_row(r.get(1)?, r, 3)?;
+                conv.sessions.push(s);
             }
         }
         if !by_cid {
@@ -77,20 +78,26 @@ impl Window {
     }
 
     pub fn compute(&self, shop: &Shop, settings: &ShopSettings, now: Ts) -> ShopMetrics {
-        metrics::compute_over(
-            shop,
-            settings,
-            self.items.values().flatten(),
-            self.sessions.values().flatten(),
-            &self.orders,
-            now,
-        )
+        let convs = self.convs.values().map(|c| metrics::Conv {
+            conversation: &c.conversation,
+            buyer: &c.buyer,
+            items: &c.items,
+            sessions: &c.sessions,
+        });
+        metrics::compute(shop, settings, convs, &self.orders, now)
     }
+}
+
+/// A live shop: the window's start and its conversations' shares.
+#[derive(Debug)]
+struct Cached {
+    from: Ts,
+    live: Live<i64>,
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct MetricsCache {
-    shops: HashMap<String, (Shop, ShopSettings, Window)>,
+    shops: HashMap<String, Cached>,
 }
 
 impl Store {
@@ -98,19 +105,25 @@ impl Store {
     /// and again once `now` has moved a horizon past it).
     pub(crate) fn cached_metrics(&self, shop_id: &str, now: Ts) -> Result<ShopMetrics> {
         let mut cache = self.cache.borrow_mut();
-        let stale = cache.shops.get(shop_id).is_none_or(|(_, _, w)| {
+        let stale = cache.shops.get(shop_id).is_none_or(|c| {
             // Too old for `now`, or so old that it holds a horizon of items no metric reads.
-            w.from > now - HORIZON || w.from < now - HORIZON - HORIZON
+            c.from > now - HORIZON || c.from < now - HORIZON - HORIZON
         });
         if stale {
             let (shop, settings) = self.shop(shop_id)?;
-            let window = Window::load(&self.conn, shop_id, now - HORIZON, None)?;
+            let from = now - HORIZON;
+            let window = Window::load(&self.conn, shop_id, from, None)?;
+            let mut live = Live::new(shop, settings);
+            for (cid, conv) in window.convs {
+                live.upsert(cid, conv);
+            }
+            live.set_orders(window.orders);
             cache
                 .shops
-                .insert(shop_id.to_owned(), (shop, settings, window));
+                .insert(shop_id.to_owned(), Cached { from, live });
         }
-        let (shop, settings, window) = &cache.shops[shop_id];
-        Ok(window.compute(shop, settings, now))
+        let cached = cache.shops.get_mut(shop_id).expect("cached above");
+        Ok(cached.live.metrics(now))
     }
 
     /// Brings the cached windows up to date after a committed write.
@@ -125,18 +138,19 @@ impl Store {
                 cache.shops.remove(shop);
             }
         }
-        for (shop, (_, _, window)) in cache.shops.iter_mut() {
+        for (shop, cached) in cache.shops.iter_mut() {
             if let Some(cids) = recomputed.get(shop) {
-                let fresh = Window::load(&self.conn, shop, window.from, Some(cids))?;
+                let mut fresh = Window::load(&self.conn, shop, cached.from, Some(cids))?;
                 for cid in cids {
-                    window.items.remove(cid);
-                    window.sessions.remove(cid);
+                    match fresh.convs.remove(cid) {
+                        Some(conv) => cached.live.upsert(*cid, conv),
+                        None => cached.live.remove(cid),
+                    }
                 }
-                window.items.extend(fresh.items);
-                window.sessions.extend(fresh.sessions);
             }
             if orders.contains(shop) {
-                window.orders = read::orders_from(&self.conn, shop, window.from)?;
+                let orders = read::orders_from(&self.conn, shop, cached.from)?;
+                cached.live.set_orders(orders);
             }
         }
         Ok(())
