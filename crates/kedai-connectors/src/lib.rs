@@ -2,7 +2,25 @@
 //! OAuth. The contract with the simulator is `WIRE.md`; the README documents the trait,
 //! the errors and the OAuth flow.
 
+pub mod connector;
 pub mod error;
+pub mod http;
+pub mod lazada;
+pub mod oauth;
+pub mod ratelimit;
+pub mod shopee;
 pub mod sign;
+pub mod tiktok;
+pub mod tokens;
+mod value;
+pub mod wire;
 
+pub use connector::{all_conversations, all_messages, Connector, Pulled};
 pub use error::{Error, Result};
+pub use http::{BoxFuture, RetryPolicy};
+pub use lazada::{LazadaConfig, LazadaConnector};
+pub use ratelimit::{RateLimit, RateLimiter};
+pub use shopee::{ShopeeConfig, ShopeeConnector};
+pub use tiktok::{ClientOptions, TiktokConfig, TiktokConnector};
+pub use tokens::{Secret, TokenCell, Tokens};
+pub use wire::{Conversation, Cursor, Outgoing, Page, Performance, Sent, WireMessage};

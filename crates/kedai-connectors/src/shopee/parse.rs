@@ -1,0 +1,200 @@
+//! Shopee wire bodies → typed records, without panics on any input.
+
+use chrono::Duration as ChronoDuration;
+use kedai_core::{Kind, Platform, Sender, Ts};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::tokens::Tokens;
+use crate::value::{
+    boolish, from_nanos, from_secs, id, int, parse_json, raw, req_array, req_id, req_int, str_of,
+    text_of,
+};
+use crate::wire::{Conversation, Cursor, Page, WireMessage};
+
+/// `{request_id, error ("" = ok), message, response}` → `response` (token calls answer at
+/// the top level: the whole object then), or the typed error of `WIRE.md`.
+pub fn parse_envelope(status: u16, body: &[u8]) -> Result<Value> {
+    let v = parse_json(body, "shopee envelope")?;
+    if !v.is_object() {
+        return Err(Error::malformed("shopee envelope: not an object"));
+    }
+    let error = str_of(&v, "error").unwrap_or_default();
+    let message = str_of(&v, "message").unwrap_or_default();
+    if error.is_empty() && (200..300).contains(&status) {
+        return Ok(match v.get("response") {
+            Some(r) if !r.is_null() => r.clone(),
+            _ => v,
+        });
+    }
+    Err(match error {
+        "error_sign" => Error::InvalidSignature,
+        "error_auth" | "error_permission" | "invalid_access_token" | "invalid_acceess_token" => {
+            Error::AuthExpired
+        }
+        "error_too_many_request" => Error::RateLimited { retry_after: None },
+        "" => Error::Platform {
+            code: format!("http_{status}"),
+            message: message.to_owned(),
+        },
+        code => Error::Platform {
+            code: code.to_owned(),
+            message: message.to_owned(),
+        },
+    })
+}
+
+/// `response {conversations[], page_result {next_cursor {next_message_time_nano,
+/// conversation_id}, more}}`.
+pub fn parse_conversations(resp: &Value) -> Result<Page<Conversation>> {
+    let ctx = "shopee conversations";
+    let mut items = Vec::new();
+    for c in req_array(resp, "conversations", ctx)? {
+        let last_message_at = c
+            .get("last_message_timestamp")
+            .and_then(int)
+            .and_then(from_nanos);
+        items.push(Conversation {
+            platform: Platform::Shopee,
+            id: req_id(c, "conversation_id", ctx)?,
+            buyer: req_id(c, "to_id", ctx)?,
+            buyer_im_id: None,
+            last_message_at,
+            last_message_id: c.get("latest_message_id").and_then(id),
+            unread_count: c
+                .get("unread_count")
+                .and_then(int)
+                .unwrap_or(0)
+                .clamp(0, u32::MAX as i64) as u32,
+        });
+    }
+    let page = resp.get("page_result");
+    let more = page
+        .and_then(|p| p.get("more"))
+        .and_then(boolish)
+        .unwrap_or(false);
+    let cursor = page.and_then(|p| p.get("next_cursor"));
+    let time = cursor
+        .and_then(|c| c.get("next_message_time_nano"))
+        .and_then(id);
+    let next = match (more, time) {
+        (true, Some(time)) => Some(Cursor::Time {
+            time,
+            last_id: cursor.and_then(|c| c.get("conversation_id")).and_then(id),
+        }),
+        (true, None) => {
+            return Err(Error::malformed(format!(
+                "{ctx}: `more` without a next cursor"
+            )))
+        }
+        (false, _) => None,
+    };
+    Ok(Page { items, next })
+}
+
+/// `response {messages[], page_result {next_offset}}`.
+pub fn parse_messages(
+    resp: &Value,
+    conversation: &Conversation,
+    shop_id: u64,
+) -> Result<Page<WireMessage>> {
+    let items = req_array(resp, "messages", "shopee messages")?
+        .iter()
+        .map(|m| parse_message(m, conversation, shop_id))
+        .collect::<Result<Vec<_>>>()?;
+    let next = resp
+        .get("page_result")
+        .and_then(|p| p.get("next_offset"))
+        .and_then(id)
+        .map(|token| Cursor::Token { token });
+    Ok(Page { items, next })
+}
+
+/// One message; the conversation gives the buyer (`to_id`), sender and kind per `WIRE.md`.
+pub fn parse_message(m: &Value, conversation: &Conversation, shop_id: u64) -> Result<WireMessage> {
+    let ctx = "shopee message";
+    if !m.is_object() {
+        return Err(Error::malformed(format!("{ctx}: not an object")));
+    }
+    let created = from_secs(req_int(m, "created_timestamp", ctx)?, ctx)?;
+    let mut w = WireMessage::blank(
+        Platform::Shopee,
+        req_id(m, "message_id", ctx)?,
+        conversation.id.clone(),
+        created,
+    );
+    let ty = str_of(m, "message_type").unwrap_or_default().to_owned();
+    let from = m.get("from_id").and_then(id);
+    let from_shop = m.get("from_shop_id").and_then(id);
+    w.sender_id = from.clone();
+    w.sender = match str_of(m, "source") {
+        _ if ty == "notification" || from.as_deref().is_none_or(|f| f == "0") => Sender::System,
+        Some("auto_reply") => Sender::Auto,
+        Some("faq_bot") => Sender::Bot,
+        Some("broadcast") => Sender::Broadcast,
+        _ if from.as_deref() == Some(conversation.buyer.as_str()) => Sender::Buyer,
+        _ if from_shop.as_deref() == Some(shop_id.to_string().as_str()) => Sender::Agent,
+        // neither the buyer nor the shop: nobody's inquiry, nobody's reply
+        _ => Sender::System,
+    };
+    w.raw_content = raw(m.get("content"));
+    let content = m.get("content").filter(|c| c.is_object());
+    let field = |k: &str| content.and_then(|c| text_of(c, k));
+    let (kind, ok) = match ty.as_str() {
+        "text" => {
+            w.text = field("text");
+            (Kind::Text, w.text.is_some())
+        }
+        "image" => {
+            w.image_url = field("url").or_else(|| field("image_url"));
+            (Kind::Image, w.image_url.is_some())
+        }
+        "sticker" => {
+            w.sticker_id = field("sticker_id");
+            (Kind::Sticker, w.sticker_id.is_some())
+        }
+        "video" => {
+            w.video_url = field("video_url").or_else(|| field("url"));
+            (Kind::Video, w.video_url.is_some())
+        }
+        "item" => {
+            w.product_id = field("item_id");
+            (Kind::ProductCard, w.product_id.is_some())
+        }
+        "order" => {
+            w.order_id = field("order_sn");
+            (Kind::OrderCard, w.order_id.is_some())
+        }
+        "faq" => {
+            w.faq_chat_with_agent = content
+                .and_then(|c| c.get("chat_with_agent"))
+                .and_then(boolish);
+            (Kind::FaqPrompt, true)
+        }
+        _ => (Kind::Other, true),
+    };
+    w.kind = if ok { kind } else { Kind::Other };
+    if !ok {
+        w.text = None;
+    }
+    w.wire_type = ty;
+    Ok(w)
+}
+
+/// `{access_token, refresh_token, expire_in (s from now)}` at the top level.
+pub fn parse_tokens(v: &Value, now: Ts) -> Result<Tokens> {
+    let access = str_of(v, "access_token")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| Error::malformed("shopee token: no access_token"))?;
+    Ok(Tokens {
+        access: access.into(),
+        refresh: str_of(v, "refresh_token").unwrap_or_default().into(),
+        access_expires_at: v
+            .get("expire_in")
+            .and_then(int)
+            .filter(|s| (0..=10 * 365 * 86_400).contains(s))
+            .map(|s| now + ChronoDuration::seconds(s)),
+        // Shopee's refresh tokens live 30 days
+        refresh_expires_at: Some(now + ChronoDuration::days(30)),
+    })
+}

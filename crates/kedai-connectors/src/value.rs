@@ -1,0 +1,159 @@
+//! Lenient readers over `serde_json::Value`: ids from strings or integers (never through
+//! `f64`, Shopee ids exceed 2^53), Lazada's quoted booleans and numbers, and no panics on
+//! any shape.
+
+use chrono::{TimeZone, Utc};
+use kedai_core::Ts;
+use serde_json::Value;
+
+use crate::error::Error;
+
+/// Parses a body as JSON, naming the call in the error.
+pub(crate) fn parse_json(body: &[u8], context: &str) -> Result<Value, Error> {
+    serde_json::from_slice(body).map_err(|e| Error::malformed(format!("{context}: not JSON ({e})")))
+}
+
+/// An id: a string, or an integer kept exactly. Floats and other shapes are `None`.
+pub(crate) fn id(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => n
+            .as_u64()
+            .map(|u| u.to_string())
+            .or_else(|| n.as_i64().map(|i| i.to_string())),
+        _ => None,
+    }
+}
+
+/// An integer from a number or a quoted number. Floats with no fraction are accepted only
+/// when small enough to be exact.
+pub(crate) fn int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        }),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A boolean from `true`, `"true"`, `1`, `"1"` (and their false forms).
+pub(crate) fn boolish(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => n.as_i64().map(|i| i != 0),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" => Some(true),
+            "false" | "0" | "" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub(crate) fn flag(v: &Value, key: &str) -> bool {
+    v.get(key).and_then(boolish).unwrap_or(false)
+}
+
+pub(crate) fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// A string field, or a number rendered as a string (for urls and ids in content).
+pub(crate) fn text_of(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        other @ Value::Number(_) => id(other),
+        _ => None,
+    }
+}
+
+pub(crate) fn req_id(v: &Value, key: &str, context: &str) -> Result<String, Error> {
+    v.get(key)
+        .and_then(id)
+        .ok_or_else(|| Error::malformed(format!("{context}: `{key}` missing or not an id")))
+}
+
+pub(crate) fn req_int(v: &Value, key: &str, context: &str) -> Result<i64, Error> {
+    v.get(key)
+        .and_then(int)
+        .ok_or_else(|| Error::malformed(format!("{context}: `{key}` missing or not an integer")))
+}
+
+pub(crate) fn req_array<'a>(v: &'a Value, key: &str, context: &str) -> Result<&'a [Value], Error> {
+    match v.get(key) {
+        Some(Value::Array(a)) => Ok(a),
+        // an empty page may come as null or without the list
+        None | Some(Value::Null) => Ok(&[]),
+        Some(_) => Err(Error::malformed(format!(
+            "{context}: `{key}` is not a list"
+        ))),
+    }
+}
+
+pub(crate) fn from_secs(s: i64, context: &str) -> Result<Ts, Error> {
+    Utc.timestamp_opt(s, 0)
+        .single()
+        .ok_or_else(|| Error::malformed(format!("{context}: instant {s} s out of range")))
+}
+
+pub(crate) fn from_millis(ms: i64, context: &str) -> Result<Ts, Error> {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .ok_or_else(|| Error::malformed(format!("{context}: instant {ms} ms out of range")))
+}
+
+pub(crate) fn from_nanos(ns: i64) -> Option<Ts> {
+    Some(Utc.timestamp_nanos(ns))
+}
+
+/// A JSON string holding a JSON object (TikTok's and Lazada's `content`); an object is
+/// accepted as is.
+pub(crate) fn embedded_object(v: Option<&Value>) -> Option<Value> {
+    match v? {
+        Value::String(s) => serde_json::from_str::<Value>(s)
+            .ok()
+            .filter(Value::is_object),
+        o @ Value::Object(_) => Some(o.clone()),
+        _ => None,
+    }
+}
+
+/// The raw content as the wire carried it (the string itself, or the object's JSON).
+pub(crate) fn raw(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ids_beyond_2_pow_53_are_kept_exactly() {
+        let v: Value =
+            serde_json::from_str(r#"{"a": 18446744073709551615, "b": 9007199254740993}"#).unwrap();
+        assert_eq!(id(&v["a"]).as_deref(), Some("18446744073709551615"));
+        assert_eq!(id(&v["b"]).as_deref(), Some("9007199254740993"));
+        assert_eq!(id(&json!(1.5)), None);
+        assert_eq!(id(&json!("")), None);
+    }
+
+    #[test]
+    fn quoted_booleans_and_numbers_are_accepted() {
+        assert_eq!(boolish(&json!("true")), Some(true));
+        assert_eq!(boolish(&json!("FALSE")), Some(false));
+        assert_eq!(boolish(&json!(1)), Some(true));
+        assert_eq!(boolish(&json!("maybe")), None);
+        assert_eq!(int(&json!("2")), Some(2));
+        assert_eq!(int(&json!(2)), Some(2));
+        assert_eq!(int(&json!(" 17 ")), Some(17));
+        assert_eq!(int(&json!("x")), None);
+    }
+}
