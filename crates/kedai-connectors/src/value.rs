@@ -70,6 +70,40 @@ pub(crate) fn text_of(v: &Value, key: &str) -> Option<String> {
     }
 }
 
+/// An id the platform sends as an integer: an integer, or a string of digits.
+pub(crate) fn num_id(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(s.clone())
+        }
+        Value::Number(_) => id(v),
+        _ => None,
+    }
+}
+
+/// An optional field: absent or null is `None`; present, it must read with `f`, else the
+/// record is malformed (a wrong-typed field is never silently dropped).
+pub(crate) fn opt<T>(
+    v: &Value,
+    key: &str,
+    f: impl Fn(&Value) -> Option<T>,
+    context: &str,
+) -> Result<Option<T>, Error> {
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(x) => f(x)
+            .map(Some)
+            .ok_or_else(|| Error::malformed(format!("{context}: `{key}` has the wrong type"))),
+    }
+}
+
+/// A required integer id (see `num_id`).
+pub(crate) fn req_num_id(v: &Value, key: &str, context: &str) -> Result<String, Error> {
+    v.get(key)
+        .and_then(num_id)
+        .ok_or_else(|| Error::malformed(format!("{context}: `{key}` missing or not an integer id")))
+}
+
 pub(crate) fn req_id(v: &Value, key: &str, context: &str) -> Result<String, Error> {
     v.get(key)
         .and_then(id)

@@ -7,10 +7,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::tokens::Tokens;
-use crate::value::{
-    boolish, embedded_object, flag, from_millis, id, int, parse_json, raw, req_array, req_id,
-    req_int, str_of, text_of,
-};
+use crate::value::*;
 use crate::wire::{Conversation, Cursor, Page, WireMessage};
 
 /// `{code ("0" = ok), request_id, data | token fields, type/message on error}` → `data`
@@ -73,22 +70,19 @@ pub fn parse_sessions(data: &Value) -> Result<Page<Conversation>> {
     let ctx = "lazada sessions";
     let mut items = Vec::new();
     for s in req_array(data, "session_list", ctx)? {
-        let last_message_at = match s.get("last_message_time").and_then(int) {
+        let unread = opt(s, "unread_count", int, ctx)?.unwrap_or(0);
+        let last_message_at = match opt(s, "last_message_time", int, ctx)?.filter(|ms| *ms > 0) {
             Some(ms) => Some(from_millis(ms, ctx)?),
             None => None,
         };
         items.push(Conversation {
             platform: Platform::Lazada,
             id: req_id(s, "session_id", ctx)?,
-            buyer: req_id(s, "buyer_id", ctx)?,
+            buyer: req_num_id(s, "buyer_id", ctx)?,
             buyer_im_id: None,
             last_message_at,
             last_message_id: s.get("last_message_id").and_then(id),
-            unread_count: s
-                .get("unread_count")
-                .and_then(int)
-                .unwrap_or(0)
-                .clamp(0, u32::MAX as i64) as u32,
+            unread_count: unread.clamp(0, u32::MAX as i64) as u32,
         });
     }
     Ok(Page {
@@ -123,17 +117,19 @@ pub fn parse_message(m: &Value, session: &str) -> Result<WireMessage> {
         session.to_owned(),
         created,
     );
-    w.sender_id = m.get("from_account_id").and_then(id);
-    let account = m.get("from_account_type").and_then(int);
+    w.sender_id = opt(m, "from_account_id", num_id, ctx)?;
+    opt(m, "to_account_id", num_id, ctx)?;
+    let account = opt(m, "from_account_type", int, ctx)?;
+    let msg_type = opt(m, "type", int, ctx)?;
     w.sender = match account {
-        _ if m.get("type").and_then(int) == Some(2) => Sender::System,
+        _ if msg_type == Some(2) => Sender::System,
         Some(1) => Sender::Buyer,
         _ if flag(m, "broadcast") => Sender::Broadcast,
         Some(2) if flag(m, "auto_reply") => Sender::Auto,
         Some(2) => Sender::Agent,
         _ => Sender::System,
     };
-    let template = m.get("template_id").and_then(int);
+    let template = opt(m, "template_id", int, ctx)?;
     w.wire_type = template.map(|t| t.to_string()).unwrap_or_default();
     w.raw_content = raw(m.get("content"));
     let content = embedded_object(m.get("content"));

@@ -7,8 +7,8 @@ use serde_json::json;
 
 fn msg(account: Value, ty: Value, template: Value, content: Value, extra: Value) -> Value {
     let mut m = json!({
-        "message_id": "lz-m1", "session_id": "s1", "from_account_id": "a1", "from_account_type": account,
-        "to_account_id": "a2", "to_account_type": 2, "template_id": template, "type": ty,
+        "message_id": "lz-m1", "session_id": "s1", "from_account_id": "1001", "from_account_type": account,
+        "to_account_id": 2002, "to_account_type": 2, "template_id": template, "type": ty,
         "content": content.to_string(), "send_time": 1_784_000_000_123i64, "auto_reply": false,
         "process_msg": "", "status": 0,
     });

@@ -6,10 +6,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::tokens::Tokens;
-use crate::value::{
-    boolish, from_nanos, from_secs, id, int, parse_json, raw, req_array, req_id, req_int, str_of,
-    text_of,
-};
+use crate::value::*;
 use crate::wire::{Conversation, Cursor, Page, WireMessage};
 
 /// `{request_id, error ("" = ok), message, response}` → `response` (token calls answer at
@@ -50,22 +47,17 @@ pub fn parse_conversations(resp: &Value) -> Result<Page<Conversation>> {
     let ctx = "shopee conversations";
     let mut items = Vec::new();
     for c in req_array(resp, "conversations", ctx)? {
-        let last_message_at = c
-            .get("last_message_timestamp")
-            .and_then(int)
-            .and_then(from_nanos);
+        let last_message_at = opt(c, "last_message_timestamp", int, ctx)?.and_then(from_nanos);
+        let unread = opt(c, "unread_count", int, ctx)?.unwrap_or(0);
+        opt(c, "shop_id", num_id, ctx)?;
         items.push(Conversation {
             platform: Platform::Shopee,
-            id: req_id(c, "conversation_id", ctx)?,
-            buyer: req_id(c, "to_id", ctx)?,
+            id: req_num_id(c, "conversation_id", ctx)?,
+            buyer: req_num_id(c, "to_id", ctx)?,
             buyer_im_id: None,
             last_message_at,
             last_message_id: c.get("latest_message_id").and_then(id),
-            unread_count: c
-                .get("unread_count")
-                .and_then(int)
-                .unwrap_or(0)
-                .clamp(0, u32::MAX as i64) as u32,
+            unread_count: unread.clamp(0, u32::MAX as i64) as u32,
         });
     }
     let page = resp.get("page_result");
@@ -124,8 +116,17 @@ pub fn parse_message(m: &Value, conversation: &Conversation, shop_id: u64) -> Re
         created,
     );
     let ty = str_of(m, "message_type").unwrap_or_default().to_owned();
-    let from = m.get("from_id").and_then(id);
-    let from_shop = m.get("from_shop_id").and_then(id);
+    let from = opt(m, "from_id", num_id, ctx)?;
+    let from_shop = opt(m, "from_shop_id", num_id, ctx)?;
+    opt(m, "to_id", num_id, ctx)?;
+    if let Some(c) = opt(m, "conversation_id", num_id, ctx)? {
+        if c != conversation.id {
+            return Err(Error::malformed(format!(
+                "{ctx}: message of conversation {c} in {}",
+                conversation.id
+            )));
+        }
+    }
     w.sender_id = from.clone();
     w.sender = match str_of(m, "source") {
         _ if ty == "notification" || from.as_deref().is_none_or(|f| f == "0") => Sender::System,

@@ -6,10 +6,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::tokens::Tokens;
-use crate::value::{
-    embedded_object, flag, from_secs, id, int, parse_json, raw, req_array, req_id, req_int, str_of,
-    text_of,
-};
+use crate::value::*;
 use crate::wire::{Conversation, Cursor, Page, WireMessage};
 
 /// `{code, message, request_id, data}` → `data`, or the typed error of `WIRE.md`.
@@ -62,22 +59,24 @@ pub fn parse_conversations(data: &Value) -> Result<Page<Conversation>> {
                     "{ctx}: conversation {conv_id} has no BUYER participant"
                 ))
             })?;
+        opt(c, "create_time", int, ctx)?;
         let latest = c.get("latest_message").filter(|m| m.is_object());
-        let last_message_at = match latest.and_then(|m| m.get("create_time")).and_then(int) {
+        let last_message_at = match latest
+            .map(|m| opt(m, "create_time", int, ctx))
+            .transpose()?
+            .flatten()
+        {
             Some(s) => Some(from_secs(s, ctx)?),
             None => None,
         };
+        let unread = opt(c, "unread_count", int, ctx)?.unwrap_or(0);
         items.push(Conversation {
             platform: Platform::Tiktok,
             buyer: req_id(buyer, "user_id", ctx)?,
             buyer_im_id: buyer.get("im_user_id").and_then(id),
             last_message_at,
             last_message_id: latest.and_then(|m| m.get("id")).and_then(id),
-            unread_count: c
-                .get("unread_count")
-                .and_then(int)
-                .unwrap_or(0)
-                .clamp(0, u32::MAX as i64) as u32,
+            unread_count: unread.clamp(0, u32::MAX as i64) as u32,
             id: conv_id,
         });
     }
