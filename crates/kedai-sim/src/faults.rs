@@ -129,8 +129,8 @@ impl FaultShares {
 struct PlatformFaults {
     shares: FaultShares,
     forced: VecDeque<(Fault, u32)>,
-    /// Alternates malformed bodies and server error statuses.
-    turns: u64,
+    /// How often each fault was hit: malformed bodies and server error statuses alternate.
+    turns: BTreeMap<Fault, u64>,
 }
 
 pub struct FaultBook {
@@ -201,9 +201,9 @@ impl FaultBook {
             }
             hit?
         };
-        let turn = p.turns;
-        p.turns += 1;
-        Some((fault, turn))
+        let turn = p.turns.entry(fault).or_insert(0);
+        *turn += 1;
+        Some((fault, *turn - 1))
     }
 
     pub fn shuffle<T>(&self, items: &mut [T]) {

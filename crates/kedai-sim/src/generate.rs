@@ -456,8 +456,7 @@ fn conversation(
         if wait > Duration::minutes(20) && rng.gen_bool(0.45) {
             let room = (wait - Duration::minutes(1))
                 .num_seconds()
-                .min(3 * 3600)
-                .max(601);
+                .clamp(601, 3 * 3600);
             let f = opened + secs(rng, 600, room);
             if f > t {
                 t = f;

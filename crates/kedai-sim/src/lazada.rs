@@ -310,7 +310,7 @@ fn sessions(sim: &Sim, shop: &ShopState, req: &Req, mode: Mode) -> Reply {
         })
         .filter(|((t, id), _)| before(*t, id, cur.start, cur.last.as_deref()))
         .collect();
-    keyed.sort_by(|a, b| b.0.cmp(&a.0));
+    keyed.sort_by_key(|k| std::cmp::Reverse(k.0));
     let more = keyed.len() > size;
     keyed.truncate(size);
     let (next_start, next_id, has_more) =

@@ -200,7 +200,7 @@ pub fn message_json(shop: &ShopState, conv: &Conv, m: &SimMsg) -> Value {
         _ => (json!(uid), json!(sid), buyer.clone(), json!(0)),
     };
     let source = match m.from {
-        Sender::Agent if m.seq % 2 == 0 => Some("chat"),
+        Sender::Agent if m.seq.is_multiple_of(2) => Some("chat"),
         Sender::Auto => Some("auto_reply"),
         Sender::Bot => Some("faq_bot"),
         Sender::Broadcast => Some("broadcast"),
@@ -302,9 +302,9 @@ fn conversations(sim: &Sim, shop: &ShopState, req: &Req, mode: Mode) -> Reply {
         })
         .collect();
     if older {
-        keyed.sort_by(|a, b| b.0.cmp(&a.0));
+        keyed.sort_by_key(|k| std::cmp::Reverse(k.0));
     } else {
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed.sort_by_key(|k| k.0);
     }
     let more = keyed.len() > size;
     keyed.truncate(size);

@@ -207,7 +207,7 @@ fn verify(sim: &Sim, w: &World, req: &Req, needs_cipher: bool) -> Result<usize, 
 }
 
 fn agent_role(m: &SimMsg) -> &'static str {
-    if m.seq % 2 == 0 {
+    if m.seq.is_multiple_of(2) {
         "SHOP"
     } else {
         "CUSTOMER_SERVICE"
@@ -219,7 +219,7 @@ pub fn message_json(shop: &ShopState, conv: &Conv, m: &SimMsg) -> Value {
         Payload::Text(t) => ("TEXT", json!({"content": t})),
         Payload::Emoji(t) => ("EMOTICONS", json!({"content": t})),
         // width/height arrive as strings now and then (marketplace-apis.md).
-        Payload::Image { url, width, height } if m.seq % 3 == 0 => (
+        Payload::Image { url, width, height } if m.seq.is_multiple_of(3) => (
             "IMAGE",
             json!({"url": url, "width": width.to_string(), "height": height.to_string()}),
         ),
@@ -310,7 +310,7 @@ fn conversations(sim: &Sim, shop: &ShopState, req: &Req, mode: Mode) -> Reply {
         .filter_map(|c| c.last_at().map(|t| ((t, c.ordinal), c)))
         .filter(|(k, _)| after.is_none_or(|a| *k < a))
         .collect();
-    keyed.sort_by(|a, b| b.0.cmp(&a.0));
+    keyed.sort_by_key(|k| std::cmp::Reverse(k.0));
     let more = keyed.len() > size;
     keyed.truncate(size);
     let next = match (mode, keyed.last()) {
