@@ -1,0 +1,453 @@
+//! The three connectors against the real simulator over loopback HTTP. Only `start` and
+//! `base_url` of `kedai-sim` are used; everything else goes through the admin API
+//! (`/_sim/shops`, `/_sim/faults`, `/_sim/events`, `/_sim/authorize`).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use kedai_connectors::oauth::{new_state, LoopbackListener};
+use kedai_connectors::{
+    all_conversations, all_messages, ClientOptions, Connector, Conversation, Cursor, Error,
+    LazadaConfig, LazadaConnector, Outgoing, RetryPolicy, ShopeeConfig, ShopeeConnector,
+    TiktokConfig, TiktokConnector, Tokens,
+};
+use kedai_core::{Event, Message, Platform, Region};
+use kedai_sim::{SimConfig, SimHandle};
+use serde_json::{json, Value};
+
+const PLATFORMS: [Platform; 3] = [Platform::Tiktok, Platform::Shopee, Platform::Lazada];
+
+async fn sim(seed: u64, conversations: u32) -> SimHandle {
+    let config = SimConfig {
+        seed,
+        shops: vec![
+            (Platform::Tiktok, Region::MY),
+            (Platform::Shopee, Region::PH),
+            (Platform::Lazada, Region::MY),
+        ],
+        speed: 0.0,
+        history_days: 14,
+        conversations_per_shop: conversations,
+        ..Default::default()
+    };
+    kedai_sim::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("simulator starts")
+}
+
+async fn admin_get(base: &str, path: &str) -> String {
+    let r = reqwest::get(format!("{base}{path}")).await.unwrap();
+    assert!(r.status().is_success(), "{path}: {}", r.status());
+    r.text().await.unwrap()
+}
+
+async fn force(base: &str, platform: Platform, fault: &str, count: u32) {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/_sim/faults"))
+        .json(&json!({"platform": platform, "fault": fault, "count": count}))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_success(),
+        "force {fault}: {}",
+        r.text().await.unwrap()
+    );
+}
+
+/// `(local shop id, credentials)` of the sim's shop on `platform`.
+async fn shop(base: &str, platform: Platform) -> (String, Value) {
+    let shops: Vec<Value> = serde_json::from_str(&admin_get(base, "/_sim/shops").await).unwrap();
+    let s = shops
+        .into_iter()
+        .find(|s| s["platform"] == platform.as_str())
+        .expect("a shop of the platform");
+    (
+        s["shop"].as_str().unwrap().to_owned(),
+        s["credentials"].clone(),
+    )
+}
+
+fn s(v: &Value, k: &str) -> String {
+    match &v[k] {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn fast_options(p: Platform) -> ClientOptions {
+    let mut o = ClientOptions::for_platform(p);
+    o.retry = RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(100),
+        max_retry_after: Duration::from_secs(2),
+    };
+    o.timeout = Duration::from_secs(10);
+    o
+}
+
+fn connector(
+    base: &str,
+    p: Platform,
+    c: &Value,
+    tokens: Tokens,
+    options: ClientOptions,
+) -> Arc<dyn Connector> {
+    match p {
+        Platform::Tiktok => Arc::new(
+            TiktokConnector::new(
+                TiktokConfig::at(
+                    base,
+                    &s(c, "app_key"),
+                    &s(c, "app_secret"),
+                    &s(c, "shop_id"),
+                    &s(c, "shop_cipher"),
+                ),
+                tokens,
+                options,
+            )
+            .unwrap(),
+        ),
+        Platform::Shopee => Arc::new(
+            ShopeeConnector::new(
+                ShopeeConfig {
+                    base_url: base.to_owned(),
+                    partner_id: c["partner_id"].as_u64().unwrap(),
+                    partner_key: s(c, "partner_key").into(),
+                    shop_id: c["shop_id"].as_u64().unwrap(),
+                },
+                tokens,
+                options,
+            )
+            .unwrap(),
+        ),
+        Platform::Lazada => Arc::new(
+            LazadaConnector::new(
+                LazadaConfig::at(
+                    base,
+                    &s(c, "app_key"),
+                    &s(c, "app_secret"),
+                    &s(c, "seller_id"),
+                ),
+                tokens,
+                options,
+            )
+            .unwrap(),
+        ),
+    }
+}
+
+async fn connect(base: &str, p: Platform, options: ClientOptions) -> (String, Arc<dyn Connector>) {
+    let (local, c) = shop(base, p).await;
+    let tokens = Tokens::new(s(&c, "access_token"), s(&c, "refresh_token"));
+    (local, connector(base, p, &c, tokens, options))
+}
+
+/// Every message of the shop, as events, sorted by id.
+async fn pull_events(local: &str, c: &dyn Connector) -> Vec<Message> {
+    let convs = all_conversations(c, Cursor::Start, None)
+        .await
+        .expect("conversations");
+    let mut out = Vec::new();
+    for conv in &convs.items {
+        let msgs = all_messages(c, conv, Cursor::Start, None)
+            .await
+            .expect("messages");
+        out.extend(
+            msgs.items
+                .iter()
+                .map(|m| m.to_event(local, &conv.id, &conv.buyer)),
+        );
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+async fn truth(base: &str) -> BTreeMap<String, Vec<Message>> {
+    let mut by_shop: BTreeMap<String, Vec<Message>> = BTreeMap::new();
+    for line in admin_get(base, "/_sim/events")
+        .await
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+    {
+        if let Event::Message(m) = serde_json::from_str::<Event>(line).expect("an event line") {
+            by_shop.entry(m.shop.clone()).or_default().push(m);
+        }
+    }
+    for v in by_shop.values_mut() {
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    by_shop
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ground_truth_round_trip_loses_changes_and_invents_nothing() {
+    let h = sim(7, 25).await;
+    let base = h.base_url();
+    let truth = truth(&base).await;
+    for p in PLATFORMS {
+        let (local, c) = connect(&base, p, fast_options(p)).await;
+        let pulled = pull_events(&local, c.as_ref()).await;
+        let want = truth.get(&local).cloned().unwrap_or_default();
+        assert!(!want.is_empty(), "{p}: the sim has history");
+        assert_eq!(pulled.len(), want.len(), "{p}: message count");
+        for (got, want) in pulled.iter().zip(&want) {
+            assert_eq!(got, want, "{p}");
+        }
+    }
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_client_pages_sends_marks_read_refreshes_and_reports_performance() {
+    let h = sim(11, 30).await;
+    let base = h.base_url();
+    let mut tasks = Vec::new();
+    for p in PLATFORMS {
+        let base = base.clone();
+        tasks.push(tokio::spawn(async move {
+            let (local, c) = connect(&base, p, fast_options(p)).await;
+            let convs = all_conversations(c.as_ref(), Cursor::Start, None)
+                .await
+                .unwrap();
+            assert_eq!(convs.items.len(), 30, "{p}: every conversation");
+            // more than one page for Shopee (60) and Lazada (50) needs small pages
+            let conv: Conversation = convs.items[0].clone();
+            let before = all_messages(c.as_ref(), &conv, Cursor::Start, None)
+                .await
+                .unwrap();
+            let mut sent = Vec::new();
+            for m in [
+                Outgoing::Text {
+                    text: "Terima kasih, kak 🙏".into(),
+                },
+                Outgoing::Image {
+                    url: "https://cdn.example/p.jpg".into(),
+                },
+                Outgoing::ProductCard {
+                    product_id: "1729384756".into(),
+                },
+                Outgoing::OrderCard {
+                    order_id: "5768001234".into(),
+                },
+            ] {
+                sent.push(
+                    c.send(&conv, &m)
+                        .await
+                        .unwrap_or_else(|e| panic!("{p} send {m:?}: {e}"))
+                        .message_id,
+                );
+            }
+            let after = all_messages(c.as_ref(), &conv, Cursor::Start, None)
+                .await
+                .unwrap();
+            assert_eq!(after.items.len(), before.items.len() + 4, "{p}");
+            let newest = &after.items[0];
+            assert_eq!(newest.id, sent[3], "{p}: newest first");
+            let text = after.items.iter().find(|m| m.id == sent[0]).unwrap();
+            assert_eq!(text.text.as_deref(), Some("Terima kasih, kak 🙏"));
+            assert_eq!(text.sender, kedai_core::Sender::Agent);
+            assert_eq!(
+                after
+                    .items
+                    .iter()
+                    .find(|m| m.id == sent[2])
+                    .unwrap()
+                    .product_id
+                    .as_deref(),
+                Some("1729384756")
+            );
+            assert_eq!(
+                after
+                    .items
+                    .iter()
+                    .find(|m| m.id == sent[3])
+                    .unwrap()
+                    .order_id
+                    .as_deref(),
+                Some("5768001234")
+            );
+            c.mark_read(&conv, &newest.id).await.unwrap();
+            let conv_now = all_conversations(c.as_ref(), Cursor::Start, None)
+                .await
+                .unwrap();
+            assert_eq!(
+                conv_now
+                    .items
+                    .iter()
+                    .find(|x| x.id == conv.id)
+                    .unwrap()
+                    .unread_count,
+                0,
+                "{p}: read"
+            );
+
+            // refresh: new tokens work, the old access token stops working
+            let old = c.tokens();
+            let fresh = c.refresh_token().await.unwrap();
+            assert_ne!(fresh.access, old.access, "{p}");
+            assert!(
+                c.list_conversations(&Cursor::Start).await.is_ok(),
+                "{p}: new token works"
+            );
+            let (_, creds) = shop(&base, p).await;
+            let stale = connector(
+                &base,
+                p,
+                &creds,
+                Tokens::new(old.access.expose(), ""),
+                fast_options(p),
+            );
+            let err = stale.list_conversations(&Cursor::Start).await.unwrap_err();
+            assert!(matches!(err, Error::AuthExpired), "{p}: {err:?}");
+
+            let today = chrono::Utc::now().date_naive();
+            let perf = c
+                .performance(today - chrono::Duration::days(30), today)
+                .await
+                .unwrap();
+            match p {
+                Platform::Lazada => assert!(perf.is_none()),
+                _ => assert!(!perf.unwrap().figures.is_empty(), "{p}"),
+            }
+            local
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    h.stop().await;
+}
+
+fn one_attempt(p: Platform) -> ClientOptions {
+    let mut o = fast_options(p);
+    o.retry.max_attempts = 1;
+    o
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forced_faults_become_typed_errors_or_successful_retries() {
+    let h = sim(13, 12).await;
+    let base = h.base_url();
+    let mut tasks = Vec::new();
+    for p in PLATFORMS {
+        let base = base.clone();
+        tasks.push(tokio::spawn(async move {
+            let (local, c) = connect(&base, p, fast_options(p)).await;
+            let (_, once) = connect(&base, p, one_attempt(p)).await;
+            let baseline = pull_events(&local, c.as_ref()).await;
+            let list = |c: Arc<dyn Connector>| async move { c.list_conversations(&Cursor::Start).await };
+
+            // rate_limit: typed with Retry-After when not retried, then a retry succeeds
+            force(&base, p, "rate_limit", 1).await;
+            let e = list(once.clone()).await.unwrap_err();
+            assert!(matches!(e, Error::RateLimited { retry_after: Some(d) } if d == Duration::from_secs(1)), "{p}: {e:?}");
+            force(&base, p, "rate_limit", 1).await;
+            assert!(list(c.clone()).await.is_ok(), "{p}: retried after Retry-After");
+
+            // server_error: 500/502/503 are retryable Server errors
+            force(&base, p, "server_error", 1).await;
+            let e = list(once.clone()).await.unwrap_err();
+            assert!(matches!(e, Error::Server { status } if (500..600).contains(&status)) && e.is_retryable(), "{p}: {e:?}");
+            force(&base, p, "server_error", 3).await;
+            assert!(list(c.clone()).await.is_ok(), "{p}: three 5xx then success");
+
+            // malformed: truncated JSON, then a wrong-typed field; both typed, never a panic
+            for _ in 0..2 {
+                force(&base, p, "malformed", 1).await;
+                let e = list(c.clone()).await.unwrap_err();
+                assert!(matches!(e, Error::Malformed { .. }), "{p}: {e:?}");
+            }
+            // a malformed message page too
+            let conv = list(c.clone()).await.unwrap().items[0].clone();
+            for _ in 0..2 {
+                force(&base, p, "malformed", 1).await;
+                let e = c.list_messages(&conv, &Cursor::Start).await.unwrap_err();
+                assert!(matches!(e, Error::Malformed { .. }), "{p}: {e:?}");
+            }
+
+            // duplicate_page and reorder_page: the to-the-end pull is unchanged
+            for fault in ["duplicate_page", "reorder_page"] {
+                force(&base, p, fault, 3).await;
+                assert_eq!(pull_events(&local, c.as_ref()).await, baseline, "{p}: {fault}");
+            }
+
+            // slow: a timeout is a retryable transport error; with retries the call succeeds
+            let mut slow = fast_options(p);
+            slow.timeout = Duration::from_millis(400);
+            let (_, slow_c) = connect(&base, p, slow.clone()).await;
+            force(&base, p, "slow", 1).await;
+            assert!(list(slow_c).await.is_ok(), "{p}: retried after a timeout");
+            slow.retry.max_attempts = 1;
+            let (_, slow_once) = connect(&base, p, slow).await;
+            force(&base, p, "slow", 1).await;
+            let e = list(slow_once).await.unwrap_err();
+            assert!(matches!(&e, Error::Transport(t) if t.is_timeout()) && e.is_retryable(), "{p}: {e:?}");
+
+            // expire_token: one refresh, then the call succeeds with the new token
+            let before = c.tokens();
+            force(&base, p, "expire_token", 1).await;
+            assert!(list(c.clone()).await.is_ok(), "{p}: refreshed and retried");
+            assert_ne!(c.tokens().access, before.access, "{p}: a new token");
+            // without a refresh token the expiry surfaces as AuthExpired
+            let (_, creds) = shop(&base, p).await;
+            let no_refresh = connector(&base, p, &creds, Tokens::new(creds["access_token"].as_str().unwrap(), ""), fast_options(p));
+            force(&base, p, "expire_token", 1).await;
+            let e = list(no_refresh).await.unwrap_err();
+            assert!(matches!(e, Error::AuthExpired), "{p}: {e:?}");
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oauth_through_the_loopback_listener_yields_working_tokens() {
+    let h = sim(17, 5).await;
+    let base = h.base_url();
+    for p in PLATFORMS {
+        let (local, creds) = shop(&base, p).await;
+        let listener = LoopbackListener::bind().await.unwrap();
+        let state = new_state();
+        let authorize = url::Url::parse_with_params(
+            &format!("{base}/_sim/authorize"),
+            &[
+                ("platform", p.as_str()),
+                ("shop", &local),
+                ("redirect_uri", &listener.redirect_uri()),
+                ("state", &state),
+            ],
+        )
+        .unwrap();
+        let st = state.clone();
+        let waiter = tokio::spawn(async move { listener.wait(&st, Duration::from_secs(10)).await });
+        // the "browser": follows the 302 to the loopback listener
+        let page = reqwest::get(authorize).await.unwrap();
+        assert_eq!(page.status(), 200, "{p}");
+        let cb = waiter.await.unwrap().unwrap();
+        if p == Platform::Shopee {
+            assert_eq!(
+                cb.shop_id.as_deref(),
+                Some(creds["shop_id"].to_string().as_str())
+            );
+        }
+        let c = connector(&base, p, &creds, Tokens::default(), fast_options(p));
+        let tokens = c
+            .exchange_code(&cb.code)
+            .await
+            .unwrap_or_else(|e| panic!("{p}: {e}"));
+        assert!(!tokens.access.is_empty() && !tokens.refresh.is_empty());
+        assert!(tokens.access_expires_at.is_some(), "{p}: expiry known");
+        assert!(
+            c.list_conversations(&Cursor::Start).await.is_ok(),
+            "{p}: the new token works"
+        );
+        // a code is single use
+        assert!(c.exchange_code(&cb.code).await.is_err(), "{p}");
+    }
+    h.stop().await;
+}
