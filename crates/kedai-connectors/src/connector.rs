@@ -164,3 +164,167 @@ pub async fn all_messages(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{Outgoing, Performance, Sent};
+    use chrono::{TimeZone, Utc};
+    use kedai_core::{Kind, Sender};
+    use std::sync::Mutex;
+
+    /// Serves scripted message pages keyed by cursor.
+    struct Scripted {
+        pages: Mutex<Vec<(Cursor, Vec<u32>, Option<Cursor>)>>,
+    }
+
+    fn msg(n: u32) -> WireMessage {
+        let mut m = WireMessage::blank(
+            Platform::Lazada,
+            format!("m{n}"),
+            "c".into(),
+            Utc.timestamp_opt(1_000 + n as i64, 0).unwrap(),
+        );
+        m.sender = Sender::Buyer;
+        m.kind = Kind::Text;
+        m
+    }
+
+    fn tok(s: &str) -> Cursor {
+        Cursor::Token { token: s.into() }
+    }
+
+    impl Connector for Scripted {
+        fn platform(&self) -> Platform {
+            Platform::Lazada
+        }
+        fn list_conversations<'a>(&'a self, _: &'a Cursor) -> BoxFuture<'a, Page<Conversation>> {
+            Box::pin(async {
+                Ok(Page {
+                    items: vec![],
+                    next: None,
+                })
+            })
+        }
+        fn list_messages<'a>(
+            &'a self,
+            _: &'a Conversation,
+            cursor: &'a Cursor,
+        ) -> BoxFuture<'a, Page<WireMessage>> {
+            Box::pin(async move {
+                let mut pages = self.pages.lock().unwrap();
+                let i = pages
+                    .iter()
+                    .position(|(c, _, _)| c == cursor)
+                    .expect("a scripted page");
+                let (_, ids, next) = pages.remove(i);
+                Ok(Page {
+                    items: ids.into_iter().map(msg).collect(),
+                    next,
+                })
+            })
+        }
+        fn send<'a>(&'a self, _: &'a Conversation, _: &'a Outgoing) -> BoxFuture<'a, Sent> {
+            unimplemented!()
+        }
+        fn mark_read<'a>(&'a self, _: &'a Conversation, _: &'a str) -> BoxFuture<'a, ()> {
+            unimplemented!()
+        }
+        fn refresh_token(&self) -> BoxFuture<'_, Tokens> {
+            unimplemented!()
+        }
+        fn exchange_code<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Tokens> {
+            unimplemented!()
+        }
+        fn tokens(&self) -> Tokens {
+            Tokens::default()
+        }
+        fn performance(&self, _: NaiveDate, _: NaiveDate) -> BoxFuture<'_, Option<Performance>> {
+            Box::pin(async { Ok(None) })
+        }
+    }
+
+    fn conv() -> Conversation {
+        Conversation {
+            platform: Platform::Lazada,
+            id: "c".into(),
+            buyer: "b".into(),
+            buyer_im_id: None,
+            last_message_at: None,
+            last_message_id: None,
+            unread_count: 0,
+        }
+    }
+
+    fn ids(p: &Pulled<WireMessage>) -> Vec<&str> {
+        p.items.iter().map(|m| m.id.as_str()).collect()
+    }
+
+    #[tokio::test]
+    async fn a_page_served_twice_and_reordered_items_are_deduplicated() {
+        let c = Scripted {
+            pages: Mutex::new(vec![
+                (Cursor::Start, vec![9, 8, 7], Some(tok("a"))),
+                // the same page again, with the same cursor (duplicate_page)
+                (tok("a"), vec![6, 5, 4], Some(tok("a"))),
+                (tok("a"), vec![4, 6, 5], Some(tok("b"))),
+                (tok("b"), vec![3, 2, 1], None),
+            ]),
+        };
+        let p = all_messages(&c, &conv(), Cursor::Start, None)
+            .await
+            .unwrap();
+        assert_eq!(
+            ids(&p),
+            ["m9", "m8", "m7", "m6", "m5", "m4", "m3", "m2", "m1"]
+        );
+        assert_eq!((p.pages, p.duplicates), (4, 3));
+    }
+
+    #[tokio::test]
+    async fn a_cursor_that_never_advances_is_an_error_not_a_hang() {
+        let mut pages = vec![(Cursor::Start, vec![1], Some(tok("x")))];
+        for _ in 0..20 {
+            pages.push((tok("x"), vec![1], Some(tok("x"))));
+        }
+        let c = Scripted {
+            pages: Mutex::new(pages),
+        };
+        let e = all_messages(&c, &conv(), Cursor::Start, None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), "malformed");
+    }
+
+    #[tokio::test]
+    async fn paging_stops_at_the_watermark() {
+        let c = Scripted {
+            pages: Mutex::new(vec![
+                (Cursor::Start, vec![9, 8, 7], Some(tok("a"))),
+                (tok("a"), vec![6, 5, 4], Some(tok("b"))),
+            ]),
+        };
+        // messages at or before m5's instant are already known
+        let stop = Utc.timestamp_opt(1_005, 0).unwrap();
+        let p = all_messages(&c, &conv(), Cursor::Start, Some(stop))
+            .await
+            .unwrap();
+        assert_eq!(ids(&p), ["m9", "m8", "m7", "m6"]);
+        assert_eq!(p.pages, 2, "page b never requested");
+    }
+
+    #[test]
+    fn cursors_survive_a_round_trip_through_json() {
+        for c in [
+            Cursor::Start,
+            tok("abc=="),
+            Cursor::Time {
+                time: "1784000000123456789".into(),
+                last_id: Some("18446744073709551615".into()),
+            },
+        ] {
+            let s = serde_json::to_string(&c).unwrap();
+            assert_eq!(serde_json::from_str::<Cursor>(&s).unwrap(), c, "{s}");
+        }
+    }
+}

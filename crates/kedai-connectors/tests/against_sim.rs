@@ -451,3 +451,86 @@ async fn oauth_through_the_loopback_listener_yields_working_tokens() {
     }
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_are_bounded_and_refresh_happens_once_or_ahead_of_expiry() {
+    let h = sim(19, 5).await;
+    let base = h.base_url();
+    for p in PLATFORMS {
+        let (_, creds) = shop(&base, p).await;
+        let access = creds["access_token"].as_str().unwrap().to_owned();
+        let refresh = creds["refresh_token"].as_str().unwrap().to_owned();
+
+        // as many 5xx as attempts: the last one is returned, typed
+        let c = connector(
+            &base,
+            p,
+            &creds,
+            Tokens::new(access.as_str(), refresh.as_str()),
+            fast_options(p),
+        );
+        force(&base, p, "server_error", 4).await;
+        let e = c.list_conversations(&Cursor::Start).await.unwrap_err();
+        assert!(matches!(e, Error::Server { .. }), "{p}: {e:?}");
+        assert!(
+            c.list_conversations(&Cursor::Start).await.is_ok(),
+            "{p}: the faults are used up"
+        );
+
+        // an expired token with a refresh token the platform rejects: AuthExpired, no loop
+        let bad = connector(
+            &base,
+            p,
+            &creds,
+            Tokens::new(access.as_str(), "not-the-refresh-token"),
+            fast_options(p),
+        );
+        force(&base, p, "expire_token", 1).await;
+        let e = bad.list_conversations(&Cursor::Start).await.unwrap_err();
+        assert!(matches!(e, Error::AuthExpired), "{p}: {e:?}");
+
+        // the token expired above: a connector whose tokens say so refreshes before calling
+        let (_, creds) = shop(&base, p).await;
+        let mut tokens = Tokens::new(
+            creds["access_token"].as_str().unwrap(),
+            creds["refresh_token"].as_str().unwrap(),
+        );
+        tokens.access_expires_at = Some(chrono::Utc::now() + chrono::Duration::seconds(60));
+        let ahead = connector(&base, p, &creds, tokens.clone(), fast_options(p));
+        assert!(
+            ahead.list_conversations(&Cursor::Start).await.is_ok(),
+            "{p}"
+        );
+        let now = ahead.tokens();
+        assert_ne!(now.access, tokens.access, "{p}: refreshed ahead of expiry");
+        assert!(
+            now.access_expires_at.unwrap() > chrono::Utc::now() + chrono::Duration::minutes(10),
+            "{p}"
+        );
+    }
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tiktok_authorized_shops_give_the_shop_cipher() {
+    let h = sim(23, 3).await;
+    let base = h.base_url();
+    let (_, creds) = shop(&base, Platform::Tiktok).await;
+    let c = TiktokConnector::new(
+        TiktokConfig::at(
+            &base,
+            &s(&creds, "app_key"),
+            &s(&creds, "app_secret"),
+            &s(&creds, "shop_id"),
+            "",
+        ),
+        Tokens::new(s(&creds, "access_token"), s(&creds, "refresh_token")),
+        fast_options(Platform::Tiktok),
+    )
+    .unwrap();
+    let cipher = kedai_connectors::tiktok::authorized_shop_cipher(&c)
+        .await
+        .unwrap();
+    assert_eq!(cipher.as_deref(), Some(s(&creds, "shop_cipher").as_str()));
+    h.stop().await;
+}

@@ -210,3 +210,39 @@ fn requests_are_signed_upper_case_over_all_params_without_the_rest_prefix() {
         .unwrap();
     assert!(ts > 1_600_000_000_000, "milliseconds");
 }
+
+#[test]
+fn debug_of_a_connector_shows_no_secret_or_token() {
+    let cfg = LazadaConfig::at("http://127.0.0.1:9", "key", "SECRET-XYZ", "seller");
+    let c = LazadaConnector::new(
+        cfg,
+        Tokens::new("ACCESS-ABC", "REFRESH-DEF"),
+        ClientOptions::for_platform(Platform::Lazada),
+    )
+    .unwrap();
+    let s = format!("{c:?}");
+    for secret in ["SECRET-XYZ", "ACCESS-ABC", "REFRESH-DEF"] {
+        assert!(!s.contains(secret), "{s}");
+    }
+}
+
+#[test]
+fn the_authorize_url_has_the_documented_parameters() {
+    let cfg = LazadaConfig {
+        authorize_url: "https://auth.lazada.com/oauth/authorize".into(),
+        ..LazadaConfig::at("http://x", "1234", "s", "seller")
+    };
+    let c = LazadaConnector::new(
+        cfg,
+        Tokens::default(),
+        ClientOptions::for_platform(Platform::Lazada),
+    )
+    .unwrap();
+    let u = c
+        .authorize_url("http://127.0.0.1:5000/callback", "st")
+        .unwrap();
+    assert_eq!(
+        u.as_str(),
+        "https://auth.lazada.com/oauth/authorize?response_type=code&force_auth=true&redirect_uri=http%3A%2F%2F127.0.0.1%3A5000%2Fcallback&client_id=1234&state=st"
+    );
+}

@@ -255,3 +255,50 @@ fn shop_calls_are_signed_over_token_and_shop_and_auth_calls_without() {
     );
     assert_eq!(get(&auth, "access_token"), None);
 }
+
+#[test]
+fn debug_of_a_connector_shows_no_secret_or_token() {
+    let cfg = ShopeeConfig {
+        base_url: "http://127.0.0.1:9".into(),
+        partner_id: 1,
+        partner_key: "SECRET-XYZ".into(),
+        shop_id: 2,
+    };
+    let c = ShopeeConnector::new(
+        cfg,
+        Tokens::new("ACCESS-ABC", "REFRESH-DEF"),
+        ClientOptions::for_platform(Platform::Shopee),
+    )
+    .unwrap();
+    let s = format!("{c:?}");
+    for secret in ["SECRET-XYZ", "ACCESS-ABC", "REFRESH-DEF"] {
+        assert!(!s.contains(secret), "{s}");
+    }
+}
+
+#[test]
+fn the_authorize_url_is_signed_without_token_or_shop() {
+    let cfg = ShopeeConfig {
+        base_url: "https://partner.shopeemobile.com".into(),
+        partner_id: 2001,
+        partner_key: "pk".into(),
+        shop_id: 2,
+    };
+    let c = ShopeeConnector::new(
+        cfg,
+        Tokens::default(),
+        ClientOptions::for_platform(Platform::Shopee),
+    )
+    .unwrap();
+    let u = c
+        .authorize_url("http://127.0.0.1:5000/callback?state=s1")
+        .unwrap();
+    assert_eq!(u.path(), "/api/v2/shop/auth_partner");
+    let q: std::collections::HashMap<String, String> = u.query_pairs().into_owned().collect();
+    let ts: i64 = q["timestamp"].parse().unwrap();
+    assert_eq!(
+        q["sign"],
+        crate::sign::shopee("pk", 2001, "/api/v2/shop/auth_partner", ts, None)
+    );
+    assert_eq!(q["redirect"], "http://127.0.0.1:5000/callback?state=s1");
+}

@@ -265,3 +265,38 @@ fn requests_are_signed_with_the_token_in_a_header_and_json_content_type() {
         "the token travels in the header only"
     );
 }
+
+#[test]
+fn debug_of_a_connector_shows_no_secret_or_token() {
+    let cfg = TiktokConfig::at("http://127.0.0.1:9", "key", "SECRET-XYZ", "1", "c");
+    let c = TiktokConnector::new(
+        cfg,
+        Tokens::new("ACCESS-ABC", "REFRESH-DEF"),
+        ClientOptions::for_platform(Platform::Tiktok),
+    )
+    .unwrap();
+    let s = format!("{c:?}");
+    for secret in ["SECRET-XYZ", "ACCESS-ABC", "REFRESH-DEF"] {
+        assert!(!s.contains(secret), "{s}");
+    }
+}
+
+#[test]
+fn the_authorize_url_carries_service_id_and_state() {
+    let cfg = TiktokConfig {
+        authorize_url: "https://services.tiktokshop.com/open/authorize".into(),
+        service_id: "svc-1".into(),
+        ..TiktokConfig::at("http://x", "key", "s", "1", "c")
+    };
+    let c = TiktokConnector::new(
+        cfg,
+        Tokens::default(),
+        ClientOptions::for_platform(Platform::Tiktok),
+    )
+    .unwrap();
+    let u = c.authorize_url("st4te").unwrap();
+    assert_eq!(
+        u.as_str(),
+        "https://services.tiktokshop.com/open/authorize?service_id=svc-1&state=st4te"
+    );
+}
