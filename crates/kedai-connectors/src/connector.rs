@@ -173,9 +173,12 @@ mod tests {
     use kedai_core::{Kind, Sender};
     use std::sync::Mutex;
 
+    /// A scripted page: the cursor it answers, its message numbers, its next cursor.
+    type Script = (Cursor, Vec<u32>, Option<Cursor>);
+
     /// Serves scripted message pages keyed by cursor.
     struct Scripted {
-        pages: Mutex<Vec<(Cursor, Vec<u32>, Option<Cursor>)>>,
+        pages: Mutex<Vec<Script>>,
     }
 
     fn msg(n: u32) -> WireMessage {
