@@ -155,6 +155,9 @@ pub(crate) struct Core {
     pub limiter: RateLimiter,
     pub retry: RetryPolicy,
     pub tokens: TokenCell,
+    /// One refresh at a time: concurrent requests that all see an expired token must not each
+    /// spend the (single-use) refresh token.
+    refresh_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Core {
@@ -173,6 +176,7 @@ impl Core {
             limiter,
             retry,
             tokens,
+            refresh_lock: Default::default(),
         })
     }
 
@@ -203,8 +207,9 @@ impl Core {
     /// Sends `req` with the retry and refresh rules; the envelope's payload on success.
     pub fn call<'a, D: Dialect>(&'a self, d: &'a D, req: &'a ApiRequest) -> BoxFuture<'a, Value> {
         Box::pin(async move {
-            if req.authed && self.tokens.get().needs_refresh(Utc::now()) {
-                self.refresh(d).await?;
+            let current = self.tokens.get();
+            if req.authed && current.needs_refresh(Utc::now()) {
+                self.refresh_unless_replaced(d, &current).await?;
             }
             let mut refreshed = false;
             let mut attempt = 0u32;
@@ -217,7 +222,7 @@ impl Core {
                     {
                         tracing::info!(api = req.api, "access token rejected; refreshing once");
                         refreshed = true;
-                        self.refresh(d).await?;
+                        self.refresh_unless_replaced(d, &tokens).await?;
                     }
                     Err(e) if e.is_retryable() && attempt + 1 < self.retry.max_attempts => {
                         let wait = self.retry.delay_for(&e, attempt);
@@ -231,8 +236,24 @@ impl Core {
         })
     }
 
+    /// Refreshes `seen` unless another request already replaced it while this one waited.
+    async fn refresh_unless_replaced<D: Dialect>(&self, d: &D, seen: &Tokens) -> Result<()> {
+        let _one = self.refresh_lock.lock().await;
+        if self.tokens.get().access != seen.access {
+            return Ok(());
+        }
+        self.refresh_locked(d).await.map(|_| ())
+    }
+
     /// Exchanges the refresh token for new tokens and stores them.
     pub fn refresh<'a, D: Dialect>(&'a self, d: &'a D) -> BoxFuture<'a, Tokens> {
+        Box::pin(async move {
+            let _one = self.refresh_lock.lock().await;
+            self.refresh_locked(d).await
+        })
+    }
+
+    fn refresh_locked<'a, D: Dialect>(&'a self, d: &'a D) -> BoxFuture<'a, Tokens> {
         Box::pin(async move {
             let current = self.tokens.get();
             if current.refresh.is_empty() {

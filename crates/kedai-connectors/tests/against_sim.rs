@@ -534,3 +534,23 @@ async fn tiktok_authorized_shops_give_the_shop_cipher() {
     assert_eq!(cipher.as_deref(), Some(s(&creds, "shop_cipher").as_str()));
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_that_meet_an_expired_token_refresh_it_once() {
+    let h = sim(29, 5).await;
+    let base = h.base_url();
+    for p in PLATFORMS {
+        let (_, c) = connect(&base, p, fast_options(p)).await;
+        // the first request expires the token for real; the others then carry a dead token
+        force(&base, p, "expire_token", 1).await;
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let c = c.clone();
+            set.spawn(async move { c.list_conversations(&Cursor::Start).await.map(|_| ()) });
+        }
+        while let Some(r) = set.join_next().await {
+            r.unwrap().unwrap_or_else(|e| panic!("{p}: {e:?}"));
+        }
+    }
+    h.stop().await;
+}
