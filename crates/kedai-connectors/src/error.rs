@@ -23,9 +23,10 @@ pub enum Error {
     /// HTTP 5xx: the platform's fault, retryable.
     #[error("server error (HTTP {status})")]
     Server { status: u16 },
-    /// Connection, TLS or timeout failure before a response arrived.
+    /// Connection, TLS or timeout failure before a response arrived. The URL is stripped:
+    /// query strings carry tokens and, on token calls, the app secret.
     #[error("transport: {0}")]
-    Transport(#[from] reqwest::Error),
+    Transport(reqwest::Error),
     /// The OAuth redirect was wrong (state mismatch, no code, listener failure).
     #[error("authorization: {0}")]
     OAuth(String),
@@ -38,6 +39,12 @@ pub enum Error {
     /// The client's own configuration is unusable (bad base URL, missing credential).
     #[error("configuration: {0}")]
     Config(String),
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(e: reqwest::Error) -> Self {
+        Error::Transport(e.without_url())
+    }
 }
 
 impl Error {

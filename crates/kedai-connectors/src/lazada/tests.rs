@@ -246,3 +246,18 @@ fn the_authorize_url_has_the_documented_parameters() {
         "https://auth.lazada.com/oauth/authorize?response_type=code&force_auth=true&redirect_uri=http%3A%2F%2F127.0.0.1%3A5000%2Fcallback&client_id=1234&state=st"
     );
 }
+
+#[tokio::test]
+async fn transport_errors_do_not_carry_the_url_and_its_token() {
+    // nothing listens on port 1: the connection is refused
+    let cfg = LazadaConfig::at("http://127.0.0.1:1", "key", "SECRET-XYZ", "seller");
+    let mut o = ClientOptions::for_platform(Platform::Lazada);
+    o.retry.max_attempts = 1;
+    let c = LazadaConnector::new(cfg, Tokens::new("ACCESS-ABC", "REFRESH-DEF"), o).unwrap();
+    let e = c.list_conversations(&Cursor::Start).await.unwrap_err();
+    assert_eq!(e.kind(), "transport");
+    let s = format!("{e} {e:?}");
+    for secret in ["ACCESS-ABC", "access_token", "sign="] {
+        assert!(!s.contains(secret), "{s}");
+    }
+}
