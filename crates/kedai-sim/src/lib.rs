@@ -19,6 +19,7 @@ mod lazada;
 mod live;
 mod perf;
 mod phrases;
+mod script;
 mod shopee;
 pub mod sign;
 mod state;
