@@ -20,6 +20,8 @@ pub use parse::{parse_envelope, parse_message, parse_messages, parse_sessions, p
 pub const MAX_SESSION_PAGE: u32 = 50;
 pub const MAX_MESSAGE_PAGE: u32 = 50;
 
+const FIRST_PAGE_HEADROOM_MS: i64 = 86_400_000;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LazadaConfig {
     /// `https://api.lazada.com.my/rest` (per region) or the simulator's `/rest`.
@@ -173,8 +175,12 @@ fn time_cursor(req: ApiRequest, cursor: &Cursor, id_param: &str) -> ApiRequest {
                 None => req,
             }
         }
-        // newest first from now
-        _ => req.param("start_time", Utc::now().timestamp_millis() + 1),
+        // The newest end: "older than start_time" with a day of headroom, so a clock ahead of
+        // ours (an accelerated simulator, a skewed server) loses nothing.
+        _ => req.param(
+            "start_time",
+            Utc::now().timestamp_millis() + FIRST_PAGE_HEADROOM_MS,
+        ),
     }
 }
 
