@@ -75,7 +75,8 @@ pub fn next_gap(rng: &mut ChaCha8Rng, per_hour: f64) -> Duration {
         return Duration::days(365 * 100);
     }
     let u: f64 = rng.gen_range(f64::EPSILON..1.0);
-    Duration::seconds((-u.ln() * 3600.0 / per_hour).max(1.0) as i64)
+    // Capped at a century: a tiny rate must not overflow the instant.
+    Duration::seconds((-u.ln() * 3600.0 / per_hour).clamp(1.0, 3.15e9) as i64)
 }
 
 fn credentials(rng: &mut ChaCha8Rng, platform: Platform, id: &str) -> (Credentials, String) {

@@ -258,7 +258,7 @@ pub fn render_raw(status: StatusCode, content_type: &'static str, text: &str) ->
 
 /// Request timestamps are checked against the wall clock (not the sim clock): 5 minutes.
 pub fn fresh(timestamp_secs: i64) -> bool {
-    (Utc::now().timestamp() - timestamp_secs).abs() <= 300
+    Utc::now().timestamp().abs_diff(timestamp_secs) <= 300
 }
 
 /// An opaque cursor: the fields joined by `|`, hex-encoded.

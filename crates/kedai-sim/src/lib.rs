@@ -123,8 +123,16 @@ fn validate(config: &SimConfig) -> Result<(), SimError> {
     if !config.live_per_hour.is_finite() || config.live_per_hour < 0.0 {
         return Err(SimError::Config("live_per_hour must be 0 or more".into()));
     }
-    if config.history_days == 0 {
-        return Err(SimError::Config("history_days must be at least 1".into()));
+    if !(1..=3650).contains(&config.history_days) {
+        return Err(SimError::Config("history_days must be 1 to 3650".into()));
+    }
+    if config
+        .token_ttl
+        .is_some_and(|t| t > Duration::from_secs(10 * 365 * 86400))
+    {
+        return Err(SimError::Config(
+            "token_ttl must be at most 10 years".into(),
+        ));
     }
     let mut seen = std::collections::BTreeSet::new();
     for (p, r) in &config.shops {

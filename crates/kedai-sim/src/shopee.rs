@@ -228,7 +228,8 @@ pub fn message_json(shop: &ShopState, conv: &Conv, m: &SimMsg) -> Value {
 /// Nanoseconds of the last message, plus the ordinal so that no two conversations tie.
 fn cursor_nanos(c: &Conv) -> Option<u64> {
     let secs = u64::try_from(c.last_at()?.timestamp()).ok()?;
-    Some(secs * 1_000_000_000 + c.ordinal % 1_000_000_000)
+    secs.checked_mul(1_000_000_000)?
+        .checked_add(c.ordinal % 1_000_000_000)
 }
 
 fn conversation_json(shop: &ShopState, c: &Conv, nanos: u64) -> Value {
@@ -311,7 +312,11 @@ fn conversations(sim: &Sim, shop: &ShopState, req: &Req, mode: Mode) -> Reply {
     let (next_nano, next_conv) = match (mode, keyed.last()) {
         (Mode::Duplicate, _) => {
             let now = u64::try_from(sim.clock.now().timestamp() + 1).unwrap_or(0);
-            let echo = cursor.unwrap_or(if older { now * 1_000_000_000 } else { 0 });
+            let echo = cursor.unwrap_or(if older {
+                now.saturating_mul(1_000_000_000)
+            } else {
+                0
+            });
             (echo.to_string(), String::new())
         }
         (_, Some((n, c))) => (n.to_string(), c.id.clone()),

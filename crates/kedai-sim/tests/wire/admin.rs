@@ -430,3 +430,27 @@ async fn garbage_requests_get_errors_not_panics() {
     }
     sim.stop().await;
 }
+
+#[tokio::test]
+async fn extreme_timestamps_are_refused_not_overflowed() {
+    let sim = sim(27).await;
+    let http = reqwest::Client::new();
+    for p in [Platform::Tiktok, Platform::Shopee, Platform::Lazada] {
+        let app = match shop(&sim, p).credentials {
+            Credentials::Tiktok { app_key, .. } => ("app_key", app_key),
+            Credentials::Shopee { partner_id, .. } => ("partner_id", partner_id.to_string()),
+            Credentials::Lazada { app_key, .. } => ("app_key", app_key),
+        };
+        for ts in ["-9223372036854775808", "9223372036854775807", "abc"] {
+            let q = [(app.0, app.1.as_str()), ("timestamp", ts), ("shop_id", "1")];
+            let r = http
+                .get(format!("{}{}", sim.base_url(), list_path(p)))
+                .query(&q)
+                .send()
+                .await
+                .expect("answered");
+            assert!(r.status().as_u16() < 500, "{p} {ts}: {}", r.status());
+        }
+    }
+    sim.stop().await;
+}
