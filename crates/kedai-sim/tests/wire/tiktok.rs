@@ -228,3 +228,23 @@ async fn performance_and_authorized_shops_answer() {
     );
     sim.stop().await;
 }
+
+#[tokio::test]
+async fn agent_settings_and_image_upload_answer() {
+    let sim = sim(10).await;
+    let c = Client::new(&sim, Platform::Tiktok);
+    let path = "/customer_service/202309/agents/settings";
+    let r = c
+        .call("PUT", path, &[], r#"{"can_accept_chat":false}"#)
+        .await;
+    assert_eq!(r.json()["code"], 0, "{}", r.text);
+    let v = c.get(path, &[]).await.json();
+    assert_eq!(v["data"]["can_accept_chat"], false);
+    let r = c
+        .post("/customer_service/202309/images/upload", &[], "")
+        .await;
+    let v = r.json();
+    assert_eq!(v["code"], 0, "{}", r.text);
+    assert!(v["data"]["url"].as_str().unwrap().starts_with("https://"));
+    sim.stop().await;
+}
