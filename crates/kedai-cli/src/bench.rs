@@ -35,6 +35,9 @@ pub struct BenchArgs {
     /// Keep the generated SQLite file here (for inspection) instead of a temporary one.
     #[arg(long)]
     keep: Option<std::path::PathBuf>,
+    /// Time the engine alone (clocks and §5), without the SQLite import, inbox and header.
+    #[arg(long)]
+    engine_only: bool,
 }
 
 const SHOP: &str = "bench-tt";
@@ -142,6 +145,18 @@ fn ms(d: Duration) -> f64 {
 struct Figures(Vec<(String, String)>);
 
 impl Figures {
+    fn print(self, json: bool) -> Result<()> {
+        if json {
+            let map: serde_json::Map<_, _> = self
+                .0
+                .into_iter()
+                .map(|(k, v)| (k, serde_json::Value::String(v)))
+                .collect();
+            println!("{}", serde_json::Value::Object(map));
+        }
+        Ok(())
+    }
+
     fn add(&mut self, name: &str, value: String) {
         eprintln!("  {name:<52} {value}");
         self.0.push((name.to_owned(), value));
@@ -207,6 +222,9 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     out.add("  (response_rate_12h, a sanity check)", format!("{rate:?}"));
     drop(clocks);
     drop(history);
+    if args.engine_only {
+        return out.print(args.json);
+    }
 
     // Import: the event log as text into a fresh SQLite file.
     let dir = tempfile::tempdir().context("temporary directory")?;
@@ -297,13 +315,5 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         "header: one new message, then the shop's metrics",
         format!("{:.2} ms median", ms(median(samples))),
     );
-    if args.json {
-        let map: serde_json::Map<_, _> = out
-            .0
-            .into_iter()
-            .map(|(k, v)| (k, serde_json::Value::String(v)))
-            .collect();
-        println!("{}", serde_json::Value::Object(map));
-    }
-    Ok(())
+    out.print(args.json)
 }

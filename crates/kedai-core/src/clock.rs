@@ -552,7 +552,7 @@ impl Walk<'_> {
             policy,
             deadline,
             due_soon_at: self.ctx.settings.lead(policy).map(|lead| deadline - lead),
-            weekend_moved: deadline != policy::deadline(policy, shop.tz, m.at, false),
+            weekend_moved: coverage && deadline != policy::deadline(policy, shop.tz, m.at, false),
             deadline2,
             agent_reply_at: None,
             auto_reply_at: None,

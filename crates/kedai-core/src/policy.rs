@@ -142,15 +142,15 @@ pub fn deadline(policy: Policy, tz: Tz, opened: Ts, weekend_coverage: bool) -> T
 
 fn tiktok_deadline(tz: Tz, opened: Ts, window: Duration, weekend_coverage: bool) -> Ts {
     let ordinary = opened + window;
+    if !weekend_coverage {
+        return ordinary;
+    }
     let local = opened.with_timezone(&tz);
     let days_to_monday = match local.weekday() {
         Weekday::Sat => 2,
         Weekday::Sun => 1,
         _ => return ordinary,
     };
-    if !weekend_coverage {
-        return ordinary;
-    }
     // §4: weekend coverage moves the deadline to Monday 12:00 local, unless the ordinary
     // deadline is later.
     let monday = local.date_naive() + Duration::days(days_to_monday);
