@@ -102,8 +102,6 @@ impl std::fmt::Display for Exclusion {
 /// An inquiry, or a buyer message left out of the clock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
-    pub conversation: String,
-    pub buyer: String,
     /// Position in the conversation, from 0.
     pub seq: u32,
     /// The message that opened the inquiry, or the message left out.
@@ -205,7 +203,6 @@ fn answered(at: Ts, deadline: Ts, by_agent: bool) -> Outcome {
 /// §1: a session of a conversation (TikTok's unit; on every platform it decides Closed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
-    pub conversation: String,
     pub index: u32,
     pub started_at: Ts,
     /// The seller's message (agent or broadcast) came first.
@@ -421,7 +418,6 @@ impl Walk<'_> {
         let opens_session = matches!(m.from, Sender::Buyer | Sender::Agent | Sender::Broadcast);
         if !self.session_open && opens_session {
             self.sessions.push(Session {
-                conversation: self.conv.conversation.clone(),
                 index: self.sessions.len() as u32,
                 started_at: m.at,
                 seller_initiated: m.from != Sender::Buyer,
@@ -539,8 +535,6 @@ impl Walk<'_> {
             .filter(|p| *p != Policy::Lazada10min || policy::in_lazada_10min_window(shop.tz, m.at))
             .map(|p| policy::deadline(p, shop.tz, m.at, coverage));
         Item {
-            conversation: self.conv.conversation.clone(),
-            buyer: self.conv.buyer.clone(),
             seq: self.items.len() as u32,
             message: m.id.clone(),
             opened_at: m.at,

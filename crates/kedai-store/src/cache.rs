@@ -52,13 +52,12 @@ impl Window {
         for key in &keys {
             let mut rows = q.query(params![key, ms(from)])?;
             while let Some(r) = rows.next()? {
-                let item = read::item_from_row(r, 1)?;
                 let conv = w.convs.entry(r.get(0)?).or_default();
                 if conv.conversation.is_empty() {
-                    conv.conversation = item.conversation.clone();
-                    conv.buyer = item.buyer.clone();
+                    conv.conversation = r.get(1)?;
+                    conv.buyer = r.get(2)?;
                 }
-                conv.items.push(item);
+                conv.items.push(read::item_from_row(r, 1)?);
             }
             let mut rows = sq.query(params![key, ms(from)])?;
             while let Some(r) = rows.next()? {
@@ -67,7 +66,7 @@ impl Window {
                     conv.conversation = r.get(1)?;
                     conv.buyer = r.get(2)?;
                 }
-                let s = read::session_from_row(r.get(1)?, r, 3)?;
+                let s = read::session_from_row(r, 3)?;
                 conv.sessions.push(s);
             }
         }

@@ -181,8 +181,6 @@ pub(crate) const ITEM_COLUMNS: &str =
 pub(crate) fn item_from_row(r: &Row<'_>, first: usize) -> rusqlite::Result<Item> {
     let col = |k: usize| first + k;
     Ok(Item {
-        conversation: r.get(col(0))?,
-        buyer: r.get(col(1))?,
         seq: r.get(col(2))?,
         message: r.get(col(3))?,
         opened_at: ts(r.get(col(4))?),
@@ -203,13 +201,12 @@ pub(crate) fn item_from_row(r: &Row<'_>, first: usize) -> rusqlite::Result<Item>
     })
 }
 
-pub(crate) fn session_from_row(conversation: String, r: &Row<'_>, first: usize) -> Result<Session> {
+pub(crate) fn session_from_row(r: &Row<'_>, first: usize) -> Result<Session> {
     let ratings: Vec<(i64, String)> = serde_json::from_str(&r.get::<_, String>(first + 5)?)
         .map_err(|e| StoreError::Corrupt(format!("session ratings: {e}")))?;
     let agents: Vec<(String, i64)> = serde_json::from_str(&r.get::<_, String>(first + 6)?)
         .map_err(|e| StoreError::Corrupt(format!("session agents: {e}")))?;
     Ok(Session {
-        conversation,
         index: r.get(first)?,
         started_at: ts(r.get(first + 1)?),
         seller_initiated: r.get(first + 2)?,
@@ -316,7 +313,7 @@ impl Store {
         let mut rows = q.query([shop])?;
         while let Some(r) = rows.next()? {
             let cid: i64 = r.get(0)?;
-            let session = session_from_row(r.get(1)?, r, 2)?;
+            let session = session_from_row(r, 2)?;
             clocks
                 .get_mut(&cid)
                 .expect("session of a known conversation")
