@@ -790,3 +790,44 @@ fn the_change_feed_records_touched_conversations() {
         "{feed:?}"
     );
 }
+
+/// §6 at a past instant: a conversation that went on after `now` is in the inbox as it was
+/// then (its latest message, unread and unreplied by then), from the engine and from the
+/// store alike.
+#[test]
+fn the_inbox_at_a_past_instant_shows_conversations_as_they_were() {
+    let log = r#"{"type":"shop","shop":"tt","platform":"tiktok","region":"MY","tz":"Asia/Kuala_Lumpur"}
+{"type":"message","shop":"tt","conversation":"c1","id":"m1","at":"2026-07-18T10:00:00+08:00","from":"buyer","buyer":"b1","text":"Is this in stock?"}
+{"type":"message","shop":"tt","conversation":"c1","id":"m2","at":"2026-07-18T11:00:00+08:00","from":"agent","buyer":"b1","text":"Yes"}
+{"type":"message","shop":"tt","conversation":"c1","id":"m3","at":"2026-07-18T14:00:00+08:00","from":"buyer","buyer":"b1","text":"Thanks, and the blue one?"}
+{"type":"message","shop":"tt","conversation":"c2","id":"m4","at":"2026-07-18T13:00:00+08:00","from":"buyer","buyer":"b2","text":"Hello"}"#;
+    let h = history(log);
+    let mut store = Store::open_in_memory().unwrap();
+    store.import_log(log, false).unwrap();
+    let defaults = |_: &str| ShopSettings::default();
+    // (now, c1's latest message, unread, unreplied); c2 does not exist yet at any of them.
+    for (now, latest, unread, unreplied) in [
+        (
+            "2026-07-18T10:30:00+08:00",
+            "2026-07-18T10:00:00+08:00",
+            true,
+            true,
+        ),
+        (
+            "2026-07-18T12:00:00+08:00",
+            "2026-07-18T11:00:00+08:00",
+            false,
+            false,
+        ),
+    ] {
+        let now = t(now);
+        let engine = engine_inbox(&h, &defaults, now);
+        let stored = store.inbox(&query(None, None, now)).unwrap();
+        assert_rows_eq(&stored, &engine, "store against engine");
+        assert_eq!(engine.len(), 1, "only c1 exists at {now}");
+        let row = &engine[0];
+        assert_eq!(row.conversation, "c1");
+        assert_eq!(row.last_message_at, Some(t(latest)));
+        assert_eq!((row.unread, row.unreplied), (unread, unreplied), "at {now}");
+    }
+}

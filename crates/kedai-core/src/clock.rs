@@ -237,14 +237,33 @@ pub struct ConversationClock {
     pub buyer: String,
     pub items: Vec<Item>,
     pub sessions: Vec<Session>,
-    pub last_message_at: Option<Ts>,
-    pub last_buyer_at: Option<Ts>,
-    pub last_agent_at: Option<Ts>,
+    /// Every message's instant and sender, in time order, so that the inbox can be read as
+    /// of any `now` (the latest message, buyer message and agent message by then).
+    pub activity: Vec<(Ts, Sender)>,
     /// Star and unstar marks in time order.
     pub stars: Vec<(Ts, bool)>,
 }
 
 impl ConversationClock {
+    /// The latest message at or before `now`, from `from` (any sender when `None`).
+    pub fn last_at(&self, now: Ts, from: Option<Sender>) -> Option<Ts> {
+        self.activity
+            .iter()
+            .rev()
+            .find(|(t, s)| *t <= now && from.is_none_or(|f| f == *s))
+            .map(|(t, _)| *t)
+    }
+
+    /// The latest message of all, from `from` (any sender when `None`).
+    pub fn latest(&self, from: Option<Sender>) -> Option<Ts> {
+        self.last_at(Ts::MAX_UTC, from)
+    }
+
+    /// The conversation exists at `now`: its first message has been sent.
+    pub fn exists_at(&self, now: Ts) -> bool {
+        self.activity.first().is_some_and(|(t, _)| *t <= now)
+    }
+
     /// The conversation as the metrics read it.
     pub fn view(&self) -> crate::metrics::Conv<'_> {
         crate::metrics::Conv {
@@ -597,16 +616,12 @@ pub fn derive(ctx: ShopContext<'_>, conv: &ConversationFacts) -> ConversationClo
             sessions[i].ratings.push((r.at, r.score));
         }
     }
-    let last_of =
-        |f: &dyn Fn(&Message) -> bool| conv.messages.iter().rev().find(|m| f(m)).map(|m| m.at);
     ConversationClock {
         conversation: conv.conversation.clone(),
         buyer: conv.buyer.clone(),
         items: walk.items,
         sessions,
-        last_message_at: conv.messages.last().map(|m| m.at),
-        last_buyer_at: last_of(&|m| m.from == Sender::Buyer),
-        last_agent_at: last_of(&|m| m.from == Sender::Agent),
+        activity: conv.messages.iter().map(|m| (m.at, m.from)).collect(),
         stars: conv
             .marks
             .iter()

@@ -45,7 +45,7 @@ pub fn inbox(
 ) -> Vec<InboxRow> {
     let mut rows: Vec<_> = clocks
         .iter()
-        .filter(|c| c.last_message_at.is_some_and(|t| t <= now))
+        .filter(|c| c.exists_at(now))
         .map(|c| inbox::row(shop, settings, c, None, now))
         .collect();
     inbox::sort(&mut rows);

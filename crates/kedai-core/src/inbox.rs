@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clock::ConversationClock;
-use crate::model::{Platform, Shop};
+use crate::model::{Platform, Sender, Shop};
 use crate::policy::Policy;
 use crate::settings::ShopSettings;
 use crate::time::{serde_ts_opt, Ts};
@@ -107,10 +107,10 @@ pub fn row(
     let open = clock.open_inquiry(now, settings.automation_counts_as_reply);
     let deadline = open.map(|i| i.deadline);
     let due_soon_at = open.and_then(|i| i.due_soon_at);
-    let seen = read_at.max(clock.last_agent_at.filter(|t| *t <= now));
+    let seen = read_at.max(clock.last_at(now, Some(Sender::Agent)));
     let unread = clock
-        .last_buyer_at
-        .is_some_and(|b| b <= now && seen.is_none_or(|s| b > s));
+        .last_at(now, Some(Sender::Buyer))
+        .is_some_and(|b| seen.is_none_or(|s| b > s));
     InboxRow {
         shop: shop.shop.clone(),
         platform: shop.platform,
@@ -128,7 +128,7 @@ pub fn row(
         unread,
         starred: clock.is_starred(now),
         closed: clock.is_closed(now),
-        last_message_at: clock.last_message_at.filter(|t| *t <= now),
+        last_message_at: clock.last_at(now, None),
     }
 }
 

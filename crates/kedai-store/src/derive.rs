@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use kedai_core::clock::{self, ConversationClock, ShopContext};
 use kedai_core::history::ConversationFacts;
-use kedai_core::model::BuyerFact;
+use kedai_core::model::{BuyerFact, Sender};
 use kedai_core::{History, ShopSettings, Ts};
 use rusqlite::{params, Connection};
 
@@ -199,9 +199,9 @@ fn write_clock(
         open.is_some_and(|i| i.weekend_moved),
         open.map_or(FOREVER, |i| ms(i.deadline)),
         ms_opt(clock.closes_at()),
-        ms_opt(clock.last_message_at),
-        ms_opt(clock.last_buyer_at),
-        ms_opt(clock.last_agent_at),
+        ms_opt(clock.latest(None)),
+        ms_opt(clock.latest(Some(Sender::Buyer))),
+        ms_opt(clock.latest(Some(Sender::Agent))),
         serde_json::to_string(&stars).expect("stars serialize"),
         clock.is_starred(as_of),
     ])?;

@@ -269,7 +269,7 @@ impl Store {
                 .query_map([&shop.shop], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             for clock in self.clocks(&shop.shop)? {
-                if clock.last_message_at.is_none_or(|t| t > now) {
+                if !clock.exists_at(now) {
                     continue;
                 }
                 let read_at = read.get(&clock.conversation).copied().flatten();

@@ -271,12 +271,11 @@ impl Store {
     pub fn clocks(&self, shop: &str) -> Result<Vec<ConversationClock>> {
         let mut clocks: BTreeMap<i64, ConversationClock> = BTreeMap::new();
         let mut q = self.conn.prepare_cached(
-            "SELECT cid, conversation, buyer, last_message_at, last_buyer_at, last_agent_at, stars
-             FROM conversations WHERE shop = ?1",
+            "SELECT cid, conversation, buyer, stars FROM conversations WHERE shop = ?1",
         )?;
         let mut rows = q.query([shop])?;
         while let Some(r) = rows.next()? {
-            let stars: Vec<(i64, bool)> = serde_json::from_str(&r.get::<_, String>(6)?)
+            let stars: Vec<(i64, bool)> = serde_json::from_str(&r.get::<_, String>(3)?)
                 .map_err(|e| StoreError::Corrupt(format!("stars: {e}")))?;
             clocks.insert(
                 r.get(0)?,
@@ -285,12 +284,22 @@ impl Store {
                     buyer: r.get(2)?,
                     items: Vec::new(),
                     sessions: Vec::new(),
-                    last_message_at: ts_opt(r.get(3)?),
-                    last_buyer_at: ts_opt(r.get(4)?),
-                    last_agent_at: ts_opt(r.get(5)?),
+                    activity: Vec::new(),
                     stars: stars.into_iter().map(|(t, s)| (ts(t), s)).collect(),
                 },
             );
+        }
+        let mut q = self.conn.prepare_cached(
+            "SELECT cid, at, sender FROM messages WHERE shop = ?1
+             ORDER BY cid, at, sender <> 'buyer', id",
+        )?;
+        let mut rows = q.query([shop])?;
+        while let Some(r) = rows.next()? {
+            let cid: i64 = r.get(0)?;
+            let sender: Sender = parse_name(&r.get::<_, String>(2)?)?;
+            if let Some(clock) = clocks.get_mut(&cid) {
+                clock.activity.push((ts(r.get(1)?), sender));
+            }
         }
         let mut q = self.conn.prepare_cached(&format!(
             "SELECT i.cid, {ITEM_COLUMNS} FROM items i JOIN conversations c USING (cid)
