@@ -238,7 +238,6 @@ pub fn partial<'a>(plan: &Plan<'_>, conv: &Conv<'a>, orders: &[Ts]) -> Partial<'
                 } else {
                     let d = Some(item.deadline).filter(|_| first);
                     walk.count(&mut acc[Rate12 as usize], item, plan.month, d);
-                    walk.volume(&mut acc[Rate12 as usize], item, plan.month);
                 }
                 walk.time(&mut acc[AvgTime as usize], item, plan.month, |o| match o {
                     Outcome::Answered {
@@ -246,6 +245,10 @@ pub fn partial<'a>(plan: &Plan<'_>, conv: &Conv<'a>, orders: &[Ts]) -> Partial<'
                     } => Some(at),
                     _ => None,
                 });
+            }
+            if !us {
+                // Both 30-day rates read the same minimum volume.
+                acc[Rate12 as usize].volume = acc[Rate24 as usize].volume;
             }
             for s in conv
                 .sessions
