@@ -229,36 +229,74 @@ fn check_shop(known: &[&str], shop: Option<&str>) -> Result<(), Failure> {
     }
 }
 
+/// Where `metrics` and `inbox` read: an event log (with `--set` settings applied to every
+/// shop) or the app's SQLite file (with its own settings), the shop named by `--shop`
+/// checked to exist.
+enum Source {
+    Events {
+        history: History,
+        settings: ShopSettings,
+    },
+    Db {
+        store: Store,
+        path: PathBuf,
+    },
+}
+
+impl Source {
+    fn open(args: &ReviewArgs) -> Result<Source, Failure> {
+        let source = if let Some(file) = &args.events {
+            Source::Events {
+                settings: settings_from(args)?,
+                history: load_events(file, args.lenient)?,
+            }
+        } else {
+            refuse_settings(args)?;
+            let path = args.db.clone().expect("clap requires --events or --db");
+            Source::Db {
+                store: open_db(&path)?,
+                path,
+            }
+        };
+        let ids = source.shop_ids()?;
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        check_shop(&ids, args.shop.as_deref())?;
+        Ok(source)
+    }
+
+    fn shop_ids(&self) -> Result<Vec<String>, Failure> {
+        match self {
+            Source::Events { history, .. } => Ok(history.shops.keys().cloned().collect()),
+            Source::Db { store, path } => Ok(store
+                .shops()
+                .map_err(|e| Failure::store(path, e))?
+                .into_iter()
+                .map(|(s, _)| s.shop)
+                .collect()),
+        }
+    }
+}
+
 fn metrics(args: &ReviewArgs) -> Result<(), Failure> {
     let at = args.at.unwrap_or_else(now);
+    let selected = |id: &str| args.shop.as_deref().is_none_or(|s| s == id);
     let mut shops = Vec::new();
-    if let Some(file) = &args.events {
-        let settings = settings_from(args)?;
-        let history = load_events(file, args.lenient)?;
-        let ids: Vec<&str> = history.shops.keys().map(String::as_str).collect();
-        check_shop(&ids, args.shop.as_deref())?;
-        for (id, shop) in &history.shops {
-            if args.shop.as_deref().is_some_and(|s| s != id) {
-                continue;
+    match Source::open(args)? {
+        Source::Events { history, settings } => {
+            for shop in history.shops.values().filter(|h| selected(&h.shop.shop)) {
+                let clocks = engine::clocks(shop, &settings);
+                let m = engine::metrics(&shop.shop, &settings, &clocks, &shop.orders, at);
+                shops.push(ShopReport::new(&shop.shop, m));
             }
-            let clocks = engine::clocks(shop, &settings);
-            let m = engine::metrics(&shop.shop, &settings, &clocks, &shop.orders, at);
-            shops.push(ShopReport::new(&shop.shop, m));
         }
-    } else if let Some(db) = &args.db {
-        refuse_settings(args)?;
-        let store = open_db(db)?;
-        let all = store.shops().map_err(|e| Failure::store(db, e))?;
-        let ids: Vec<&str> = all.iter().map(|(s, _)| s.shop.as_str()).collect();
-        check_shop(&ids, args.shop.as_deref())?;
-        for (shop, _) in &all {
-            if args.shop.as_deref().is_some_and(|s| s != shop.shop) {
-                continue;
+        Source::Db { store, path } => {
+            let all = store.shops().map_err(|e| Failure::store(&path, e))?;
+            for (shop, _) in all.iter().filter(|(s, _)| selected(&s.shop)) {
+                let m = store
+                    .metrics(&shop.shop, at)
+                    .map_err(|e| Failure::store(&path, e))?;
+                shops.push(ShopReport::new(shop, m));
             }
-            let m = store
-                .metrics(&shop.shop, at)
-                .map_err(|e| Failure::store(db, e))?;
-            shops.push(ShopReport::new(shop, m));
         }
     }
     let report = MetricsReport { at, shops };
@@ -281,47 +319,40 @@ fn refuse_settings(args: &ReviewArgs) -> Result<(), Failure> {
 
 fn inbox(args: &ReviewArgs, filter: Option<Filter>, limit: Option<usize>) -> Result<(), Failure> {
     let at = args.at.unwrap_or_else(now);
-    let (counts, mut rows): (_, Vec<InboxRow>) = if let Some(file) = &args.events {
-        let settings = settings_from(args)?;
-        let history = load_events(file, args.lenient)?;
-        let ids: Vec<&str> = history.shops.keys().map(String::as_str).collect();
-        check_shop(&ids, args.shop.as_deref())?;
-        let mut rows = Vec::new();
-        for (id, shop) in &history.shops {
-            if args.shop.as_deref().is_none_or(|s| s == id) {
-                let clocks = engine::clocks(shop, &settings);
-                rows.extend(engine::inbox(&shop.shop, &settings, &clocks, at));
+    let (counts, mut rows): (_, Vec<InboxRow>) = match Source::open(args)? {
+        Source::Events { history, settings } => {
+            let mut rows = Vec::new();
+            for (id, shop) in &history.shops {
+                if args.shop.as_deref().is_none_or(|s| s == id) {
+                    let clocks = engine::clocks(shop, &settings);
+                    rows.extend(engine::inbox(&shop.shop, &settings, &clocks, at));
+                }
             }
+            let report = InboxReport::new(at, rows);
+            let rows = report
+                .conversations
+                .into_iter()
+                .filter(|r| filter.is_none_or(|f| r.is_in(f)))
+                .collect();
+            (report.counts, rows)
         }
-        let report = InboxReport::new(at, rows);
-        let rows = report
-            .conversations
-            .into_iter()
-            .filter(|r| filter.is_none_or(|f| r.is_in(f)))
-            .collect();
-        (report.counts, rows)
-    } else {
-        refuse_settings(args)?;
-        let db = args.db.as_deref().expect("clap requires --events or --db");
-        let store = open_db(db)?;
-        let all = store.shops().map_err(|e| Failure::store(db, e))?;
-        let ids: Vec<&str> = all.iter().map(|(s, _)| s.shop.as_str()).collect();
-        check_shop(&ids, args.shop.as_deref())?;
-        let query = InboxQuery {
-            shop: args.shop.clone(),
-            filter,
-            now: at,
-            limit: limit.unwrap_or(usize::MAX),
-            offset: 0,
-        };
-        let rows = store.inbox(&query).map_err(|e| Failure::store(db, e))?;
-        let counts = store
-            .inbox_counts(args.shop.as_deref(), at)
-            .map_err(|e| Failure::store(db, e))?
-            .into_iter()
-            .map(|(f, n)| (f.as_str(), n))
-            .collect();
-        (counts, rows)
+        Source::Db { store, path } => {
+            let query = InboxQuery {
+                shop: args.shop.clone(),
+                filter,
+                now: at,
+                limit: limit.unwrap_or(usize::MAX),
+                offset: 0,
+            };
+            let rows = store.inbox(&query).map_err(|e| Failure::store(&path, e))?;
+            let counts = store
+                .inbox_counts(args.shop.as_deref(), at)
+                .map_err(|e| Failure::store(&path, e))?
+                .into_iter()
+                .map(|(f, n)| (f.as_str(), n))
+                .collect();
+            (counts, rows)
+        }
     };
     if let Some(n) = limit {
         rows.truncate(n);
