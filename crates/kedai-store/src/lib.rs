@@ -1,6 +1,7 @@
 //! Kedai's SQLite store: the shops' facts, the clock's derived items kept current on every
 //! write, indexed inbox queries, the change feed, and event-log import and export.
 
+mod bulk;
 mod cache;
 mod derive;
 mod error;

@@ -2,23 +2,29 @@
 //! changes nothing; every conversation whose facts changed has its clock recomputed in
 //! the same transaction, and the change feed records it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use kedai_core::history::{ConversationFacts, HistoryBuilder, LineError};
+use kedai_core::clock::{self, ShopContext};
+use kedai_core::history::{ConversationFacts, HistoryBuilder, LineError, ShopHistory};
 use kedai_core::model::*;
-use kedai_core::{History, ShopSettings};
-use rusqlite::{params, OptionalExtension, Transaction};
+use kedai_core::{History, ShopSettings, Ts};
+use rusqlite::{params, CachedStatement, OptionalExtension, Transaction};
 
+use crate::derive::{ClockWriter, Recomputed};
 use crate::rows::{ms, name, FOREVER};
-use crate::{derive, Result, Store, StoreError};
+use crate::{bulk, derive, read, Result, Store, StoreError};
 
 /// What a write changed.
 #[derive(Debug, Default)]
 pub(crate) struct Touched {
     /// Conversations with a changed fact, by cid.
     pub conversations: BTreeSet<i64>,
-    /// Conversations created by this write: all their facts are in the batch.
+    /// Conversations created by this write: derived as they were written, from the batch.
     pub created: BTreeSet<i64>,
+    /// The created conversations, by shop.
+    pub derived: Recomputed,
+    /// No conversation was stored before this write: every one is in `created`.
+    pub only_created: bool,
     /// Shops whose shop-wide facts (declaration, timeline, settings) changed.
     pub whole_shops: BTreeSet<String>,
     pub buyers: BTreeSet<(String, String)>,
@@ -82,11 +88,19 @@ impl Store {
         for (line, e) in events {
             builder.add(line, e);
         }
-        let (history, warnings) = builder.build().map_err(StoreError::Log)?;
+        let (mut history, warnings) = builder.build().map_err(StoreError::Log)?;
         let tx = self.conn.transaction()?;
-        let touched = write_history(&tx, &history)?;
-        let recomputed = derive::recompute(&tx, &touched, &history)?;
-        record_changes(&tx, &touched)?;
+        let only_created = !tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM conversations)")?
+            .query_row([], |r| r.get::<_, bool>(0))?;
+        // A large load into an empty store builds its secondary indexes once at the end.
+        let deferred = bulk::defer_indexes(&tx, only_created, &history)?;
+        let touched = write_history(&tx, &mut history, only_created)?;
+        let recomputed = derive::recompute(&tx, &touched)?;
+        record_changes(&tx, &touched, &recomputed)?;
+        if let Some(deferred) = deferred {
+            deferred.restore(&tx)?;
+        }
         tx.commit()?;
         self.after_write(&touched, &recomputed)?;
         let conversations = recomputed.values().map(Vec::len).sum();
@@ -113,8 +127,8 @@ impl Store {
             whole_shops: BTreeSet::from([shop.to_owned()]),
             ..Default::default()
         };
-        let recomputed = derive::recompute(&tx, &touched, &History::default())?;
-        record_changes(&tx, &touched)?;
+        let recomputed = derive::recompute(&tx, &touched)?;
+        record_changes(&tx, &touched, &recomputed)?;
         tx.commit()?;
         self.after_write(&touched, &recomputed)?;
         Ok(())
@@ -149,12 +163,30 @@ impl Store {
     }
 }
 
-fn write_history(tx: &Transaction<'_>, history: &History) -> Result<Touched> {
-    let mut touched = Touched::default();
-    for (shop_id, shop) in &history.shops {
-        write_shop(tx, &shop.shop, &mut touched)?;
-        write_timeline(tx, shop_id, &shop.timeline, &mut touched)?;
-        for (buyer, states) in &shop.buyers {
+fn write_history(
+    tx: &Transaction<'_>,
+    history: &mut History,
+    only_created: bool,
+) -> Result<Touched> {
+    let mut touched = Touched {
+        only_created,
+        ..Default::default()
+    };
+    for (shop_id, shop) in history.shops.iter_mut() {
+        let ShopHistory {
+            shop: declared,
+            timeline,
+            conversations,
+            buyers,
+            orders,
+        } = shop;
+        write_shop(tx, declared, &mut touched)?;
+        write_timeline(tx, shop_id, timeline, &mut touched)?;
+        // Whether a new conversation's buyer may have states stored before this write.
+        let stored_states = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM buyer_states WHERE shop = ?1)")?
+            .query_row([shop_id], |r| r.get::<_, bool>(0))?;
+        for (buyer, states) in buyers.iter() {
             ensure_buyer(tx, shop_id, buyer)?;
             let mut insert = tx.prepare_cached(
                 "INSERT OR IGNORE INTO buyer_states (shop, buyer, at, blocked, account_state)
@@ -168,8 +200,36 @@ fn write_history(tx: &Transaction<'_>, history: &History) -> Result<Touched> {
                 }
             }
         }
-        for conv in shop.conversations.values() {
-            write_conversation(tx, shop_id, conv, &mut touched)?;
+        if !conversations.is_empty() {
+            // Shop declaration and timeline are written: new conversations are derived with
+            // the context that a recompute after the write would read.
+            let (shop_row, settings) = read::shop(tx, shop_id)?;
+            let shop_timeline = read::timeline(tx, shop_id)?;
+            let ctx = ShopContext {
+                shop: &shop_row,
+                settings: &settings,
+                timeline: &shop_timeline,
+            };
+            let mut w = ConversationWriter {
+                tx,
+                shop: shop_id,
+                ctx,
+                clocks: ClockWriter::new(tx, shop_id, &settings)?,
+                message: tx.prepare_cached(MESSAGE_UPSERT)?,
+                kinds: Vec::new(),
+                buyer_states: HashMap::new(),
+                stored_states,
+                batch_buyers: buyers,
+                created: Vec::new(),
+                latest: None,
+            };
+            for conv in conversations.values_mut() {
+                w.write(conv, &mut touched)?;
+            }
+            if !w.created.is_empty() {
+                derive::raise_latest(tx, shop_id, w.latest)?;
+                touched.derived.insert(shop_id.clone(), w.created);
+            }
         }
         let mut upsert = tx.prepare_cached(
             "INSERT INTO orders (shop, id, buyer, at, amount, currency, status)
@@ -180,7 +240,7 @@ fn write_history(tx: &Transaction<'_>, history: &History) -> Result<Touched> {
                  OR amount IS NOT excluded.amount OR currency IS NOT excluded.currency
                  OR status IS NOT excluded.status",
         )?;
-        for o in &shop.orders {
+        for o in orders.iter() {
             let n = upsert.execute(params![
                 shop_id,
                 o.id,
@@ -272,91 +332,139 @@ fn ensure_buyer(tx: &Transaction<'_>, shop: &str, buyer: &str) -> Result<()> {
     Ok(())
 }
 
-fn write_conversation(
-    tx: &Transaction<'_>,
-    shop: &str,
-    conv: &ConversationFacts,
-    touched: &mut Touched,
-) -> Result<()> {
-    let existing: Option<(i64, String)> = tx
-        .prepare_cached(
-            "SELECT cid, buyer FROM conversations WHERE shop = ?1 AND conversation = ?2",
-        )?
-        .query_row(params![shop, conv.conversation], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    let cid = match existing {
-        Some((cid, buyer)) if buyer == conv.buyer => cid,
-        Some((_, buyer)) => {
-            return Err(StoreError::Invalid(format!(
-                "conversation `{}` of shop `{shop}` is with buyer `{buyer}`, not `{}`",
-                conv.conversation, conv.buyer
-            )))
-        }
-        None => {
-            ensure_buyer(tx, shop, &conv.buyer)?;
+const MESSAGE_UPSERT: &str = "INSERT INTO messages (shop, id, cid, at, sender, kind, text, agent,
+         faq_chat_with_agent, platform_handled)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+     ON CONFLICT (shop, id) DO UPDATE SET at = excluded.at, sender = excluded.sender,
+         kind = excluded.kind, text = excluded.text, agent = excluded.agent,
+         faq_chat_with_agent = excluded.faq_chat_with_agent,
+         platform_handled = excluded.platform_handled
+     WHERE cid = excluded.cid AND (at IS NOT excluded.at OR sender IS NOT excluded.sender
+         OR kind IS NOT excluded.kind OR text IS NOT excluded.text OR agent IS NOT excluded.agent
+         OR faq_chat_with_agent IS NOT excluded.faq_chat_with_agent
+         OR platform_handled IS NOT excluded.platform_handled)";
+
+/// Writes one shop's conversations of a batch, with the statements prepared once.
+struct ConversationWriter<'t, 'b> {
+    tx: &'t Transaction<'t>,
+    shop: &'t str,
+    ctx: ShopContext<'t>,
+    clocks: ClockWriter<'t>,
+    message: CachedStatement<'t>,
+    /// Serde names of message kinds, computed once each.
+    kinds: Vec<(Kind, String)>,
+    /// Stored states of buyers, read once each.
+    buyer_states: HashMap<String, Vec<BuyerFact>>,
+    /// The shop had buyer states before this write.
+    stored_states: bool,
+    /// Buyer states in this batch.
+    batch_buyers: &'b BTreeMap<String, Vec<BuyerFact>>,
+    /// Conversations created (and derived), in cid order, and their latest fact.
+    created: Vec<i64>,
+    latest: Option<Ts>,
+}
+
+impl ConversationWriter<'_, '_> {
+    fn write(&mut self, conv: &mut ConversationFacts, touched: &mut Touched) -> Result<()> {
+        let tx = self.tx;
+        let shop = self.shop;
+        let existing: Option<(i64, String)> = if touched.only_created {
+            None
+        } else {
             tx.prepare_cached(
-                "INSERT INTO conversations (shop, conversation, buyer) VALUES (?1, ?2, ?3)",
+                "SELECT cid, buyer FROM conversations WHERE shop = ?1 AND conversation = ?2",
             )?
-            .execute(params![shop, conv.conversation, conv.buyer])?;
-            let cid = tx.last_insert_rowid();
-            touched.created.insert(cid);
+            .query_row(params![shop, conv.conversation], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+        };
+        let cid = match existing {
+            Some((cid, buyer)) if buyer == conv.buyer => cid,
+            Some((_, buyer)) => {
+                return Err(StoreError::Invalid(format!(
+                    "conversation `{}` of shop `{shop}` is with buyer `{buyer}`, not `{}`",
+                    conv.conversation, conv.buyer
+                )))
+            }
+            None => {
+                ensure_buyer(tx, shop, &conv.buyer)?;
+                // Every fact of a new conversation is in the batch; its buyer's states are
+                // the stored ones (this batch's included, written above).
+                if self.stored_states || self.batch_buyers.contains_key(&conv.buyer) {
+                    if !self.buyer_states.contains_key(&conv.buyer) {
+                        let states = read::buyer_states(tx, shop, &conv.buyer)?;
+                        self.buyer_states.insert(conv.buyer.clone(), states);
+                    }
+                    conv.buyer_states = self.buyer_states[&conv.buyer].clone();
+                } else {
+                    conv.buyer_states.clear();
+                }
+                conv.sort();
+                let clock = clock::derive(self.ctx, conv);
+                let latest = derive::latest_fact(conv);
+                let cid = self
+                    .clocks
+                    .create(&conv.conversation, &conv.buyer, &clock, latest)?;
+                self.latest = self.latest.max(latest);
+                self.created.push(cid);
+                touched.created.insert(cid);
+                touched.conversations.insert(cid);
+                cid
+            }
+        };
+        let mut changed = 0;
+        for m in &conv.messages {
+            let kind = match self.kinds.iter().find(|(k, _)| *k == m.kind) {
+                Some((_, n)) => n,
+                None => {
+                    self.kinds.push((m.kind, name(&m.kind)));
+                    &self.kinds.last().expect("just pushed").1
+                }
+            };
+            let n = self.message.execute(params![
+                shop,
+                m.id,
+                cid,
+                ms(m.at),
+                m.from.as_str(),
+                kind,
+                m.text,
+                m.agent,
+                m.faq_chat_with_agent,
+                m.platform_handled
+            ])?;
+            if n == 0 {
+                check_same_conversation(tx, shop, &m.id, cid, &conv.conversation)?;
+            }
+            changed += n;
+        }
+        if !conv.marks.is_empty() {
+            let mut mark = tx.prepare_cached(
+                "INSERT OR IGNORE INTO marks (cid, at, action, agent) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for k in &conv.marks {
+                changed += mark.execute(params![
+                    cid,
+                    ms(k.at),
+                    name(&k.action),
+                    k.agent.clone().unwrap_or_default()
+                ])?;
+            }
+        }
+        if !conv.ratings.is_empty() {
+            let mut rating = tx.prepare_cached(
+                "INSERT OR IGNORE INTO ratings (cid, at, score) VALUES (?1, ?2, ?3)",
+            )?;
+            for r in &conv.ratings {
+                changed += rating.execute(params![cid, ms(r.at), name(&r.score)])?;
+            }
+        }
+        if changed > 0 {
             touched.conversations.insert(cid);
-            cid
         }
-    };
-    let mut changed = 0;
-    let mut upsert = tx.prepare_cached(
-        "INSERT INTO messages (shop, id, cid, at, sender, kind, text, agent, faq_chat_with_agent, platform_handled)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (shop, id) DO UPDATE SET at = excluded.at, sender = excluded.sender,
-             kind = excluded.kind, text = excluded.text, agent = excluded.agent,
-             faq_chat_with_agent = excluded.faq_chat_with_agent,
-             platform_handled = excluded.platform_handled
-         WHERE cid = excluded.cid AND (at IS NOT excluded.at OR sender IS NOT excluded.sender
-             OR kind IS NOT excluded.kind OR text IS NOT excluded.text OR agent IS NOT excluded.agent
-             OR faq_chat_with_agent IS NOT excluded.faq_chat_with_agent
-             OR platform_handled IS NOT excluded.platform_handled)",
-    )?;
-    for m in &conv.messages {
-        let n = upsert.execute(params![
-            shop,
-            m.id,
-            cid,
-            ms(m.at),
-            m.from.as_str(),
-            name(&m.kind),
-            m.text,
-            m.agent,
-            m.faq_chat_with_agent,
-            m.platform_handled
-        ])?;
-        if n == 0 {
-            check_same_conversation(tx, shop, &m.id, cid, &conv.conversation)?;
-        }
-        changed += n;
+        Ok(())
     }
-    let mut mark = tx.prepare_cached(
-        "INSERT OR IGNORE INTO marks (cid, at, action, agent) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    for k in &conv.marks {
-        changed += mark.execute(params![
-            cid,
-            ms(k.at),
-            name(&k.action),
-            k.agent.clone().unwrap_or_default()
-        ])?;
-    }
-    let mut rating =
-        tx.prepare_cached("INSERT OR IGNORE INTO ratings (cid, at, score) VALUES (?1, ?2, ?3)")?;
-    for r in &conv.ratings {
-        changed += rating.execute(params![cid, ms(r.at), name(&r.score)])?;
-    }
-    if changed > 0 {
-        touched.conversations.insert(cid);
-    }
-    Ok(())
 }
 
 /// A platform never moves a message between conversations; a batch that does is refused
@@ -382,13 +490,23 @@ fn check_same_conversation(
     Ok(())
 }
 
-fn record_changes(tx: &Transaction<'_>, touched: &Touched) -> Result<()> {
-    let mut insert = tx.prepare_cached(
+fn record_changes(tx: &Transaction<'_>, touched: &Touched, recomputed: &Recomputed) -> Result<()> {
+    // Every changed conversation was recomputed, so its shop is known without a lookup.
+    let shops: HashMap<i64, &str> = recomputed
+        .iter()
+        .flat_map(|(shop, cids)| cids.iter().map(move |cid| (*cid, shop.as_str())))
+        .collect();
+    let mut lookup = tx.prepare_cached(
         "INSERT INTO changes (shop, cid, what)
          SELECT shop, cid, 'conversation' FROM conversations WHERE cid = ?1",
     )?;
+    let mut insert =
+        tx.prepare_cached("INSERT INTO changes (shop, cid, what) VALUES (?1, ?2, 'conversation')")?;
     for cid in &touched.conversations {
-        insert.execute([cid])?;
+        match shops.get(cid) {
+            Some(shop) => insert.execute(params![shop, cid])?,
+            None => lookup.execute([cid])?,
+        };
     }
     let mut insert = tx.prepare_cached("INSERT INTO changes (shop, what) VALUES (?1, ?2)")?;
     for shop in &touched.whole_shops {
