@@ -400,10 +400,12 @@ struct Walk<'a> {
     session_open: bool,
     last_activity: Option<Ts>,
     open: Option<(usize, OpenState)>,
-    /// Inquiries of the current session still waiting for an agent message.
-    awaiting_agent: Vec<usize>,
-    /// Inquiries of the current session answered by automation and not yet followed up.
-    awaiting_followup: Vec<usize>,
+    /// Inquiries of the current session still waiting for an agent message: those from
+    /// this position on (items are appended in order; left-out messages are skipped).
+    awaiting_agent: usize,
+    /// The inquiry answered by automation and not yet followed up (at most one: only a
+    /// counted buyer message opens another, and it takes this one first).
+    awaiting_followup: Option<usize>,
 }
 
 impl Walk<'_> {
@@ -420,8 +422,8 @@ impl Walk<'_> {
             }
         }
         self.session_open = false;
-        self.awaiting_agent.clear();
-        self.awaiting_followup.clear();
+        self.awaiting_agent = self.items.len();
+        self.awaiting_followup = None;
     }
 
     fn auto_close_before(&mut self, t: Ts) {
@@ -469,7 +471,7 @@ impl Walk<'_> {
             self.items.push(item);
             return;
         }
-        for i in self.awaiting_followup.drain(..) {
+        if let Some(i) = self.awaiting_followup.take() {
             self.items[i].followup_at = Some(m.at);
         }
         match self.open {
@@ -492,16 +494,18 @@ impl Walk<'_> {
                 self.items.push(item);
                 let i = self.items.len() - 1;
                 self.open = Some((i, OpenState::Open));
-                self.awaiting_agent.push(i);
             }
         }
     }
 
     fn agent_message(&mut self, m: &Message) {
-        for i in self.awaiting_agent.drain(..) {
-            self.items[i].agent_reply_at = Some(m.at);
+        for item in &mut self.items[self.awaiting_agent..] {
+            if item.is_inquiry() {
+                item.agent_reply_at = Some(m.at);
+            }
         }
-        self.awaiting_followup.clear();
+        self.awaiting_agent = self.items.len();
+        self.awaiting_followup = None;
         self.open = None;
         if let (Some(agent), true) = (&m.agent, self.session_open) {
             let session = self.sessions.last_mut().expect("open session");
@@ -526,7 +530,7 @@ impl Walk<'_> {
                 self.open = None;
             } else {
                 self.open = Some((i, OpenState::AutoAnswered));
-                self.awaiting_followup.push(i);
+                self.awaiting_followup = Some(i);
             }
         }
     }
@@ -581,13 +585,19 @@ pub fn derive(ctx: ShopContext<'_>, conv: &ConversationFacts) -> ConversationClo
     let mut walk = Walk {
         ctx,
         conv,
-        items: Vec::new(),
+        // At most one item per buyer or system message.
+        items: Vec::with_capacity(
+            conv.messages
+                .iter()
+                .filter(|m| matches!(m.from, Sender::Buyer | Sender::System))
+                .count(),
+        ),
         sessions: Vec::new(),
         session_open: false,
         last_activity: None,
         open: None,
-        awaiting_agent: Vec::new(),
-        awaiting_followup: Vec::new(),
+        awaiting_agent: 0,
+        awaiting_followup: None,
     };
     // Messages and marks in time order; at the same instant the message comes first.
     let (mut mi, mut ki) = (0, 0);
