@@ -12,6 +12,8 @@ use reqwest::header::RETRY_AFTER;
 use reqwest::Method;
 use serde_json::Value;
 
+use kedai_core::Platform;
+
 use crate::error::{Error, Result};
 use crate::ratelimit::RateLimiter;
 use crate::tokens::{TokenCell, Tokens};
@@ -58,6 +60,46 @@ impl RetryPolicy {
                 retry_after: Some(d),
             } => (*d).min(self.max_retry_after),
             _ => backoff,
+        }
+    }
+}
+
+/// Knobs shared by the three clients.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+    /// The limiter; share one between connectors of the same app+shop.
+    pub limiter: RateLimiter,
+    pub conversation_page_size: u32,
+    pub message_page_size: u32,
+}
+
+impl ClientOptions {
+    pub fn for_platform(p: Platform) -> Self {
+        let (limit, conv, msg) = match p {
+            Platform::Tiktok => (
+                Some(crate::tiktok::DEFAULT_RATE_LIMIT),
+                crate::tiktok::MAX_CONVERSATION_PAGE,
+                crate::tiktok::MAX_MESSAGE_PAGE,
+            ),
+            Platform::Shopee => (
+                None,
+                crate::shopee::MAX_CONVERSATION_PAGE,
+                crate::shopee::MAX_MESSAGE_PAGE,
+            ),
+            Platform::Lazada => (
+                None,
+                crate::lazada::MAX_SESSION_PAGE,
+                crate::lazada::MAX_MESSAGE_PAGE,
+            ),
+        };
+        ClientOptions {
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            limiter: RateLimiter::new(limit),
+            conversation_page_size: conv,
+            message_page_size: msg,
         }
     }
 }
@@ -141,19 +183,27 @@ pub(crate) trait Dialect: Send + Sync {
         req: &ApiRequest,
         tokens: &Tokens,
     ) -> Result<reqwest::RequestBuilder>;
-    /// The business payload of a successful envelope, or the typed error.
-    fn envelope(&self, raw: &RawResponse) -> Result<Value>;
+    /// The business payload of a successful envelope, or the typed error: 429 and 5xx first
+    /// (the same on every platform), then the platform's body.
+    fn envelope(&self, raw: &RawResponse) -> Result<Value> {
+        if let Some(e) = status_error(raw) {
+            return Err(e);
+        }
+        self.read_envelope(raw)
+    }
+    /// The platform's own reading of a body whose status is neither 429 nor 5xx.
+    fn read_envelope(&self, raw: &RawResponse) -> Result<Value>;
     fn refresh_request(&self, tokens: &Tokens) -> Result<ApiRequest>;
     fn parse_tokens(&self, payload: &Value) -> Result<Tokens>;
     fn rate_key(&self, api: &str) -> String;
 }
 
-/// What every connector holds: the HTTP client, its limiter, retry policy and tokens.
+/// What every connector holds: the HTTP client, its options (limiter, retry policy, page
+/// sizes) and tokens.
 #[derive(Debug, Clone)]
 pub(crate) struct Core {
     pub client: reqwest::Client,
-    pub limiter: RateLimiter,
-    pub retry: RetryPolicy,
+    pub options: ClientOptions,
     pub tokens: TokenCell,
     /// One refresh at a time: concurrent requests that all see an expired token must not each
     /// spend the (single-use) refresh token.
@@ -161,21 +211,15 @@ pub(crate) struct Core {
 }
 
 impl Core {
-    pub fn new(
-        timeout: Duration,
-        limiter: RateLimiter,
-        retry: RetryPolicy,
-        tokens: TokenCell,
-    ) -> Result<Self> {
+    pub fn new(tokens: Tokens, options: ClientOptions) -> Result<Self> {
         let client = reqwest::Client::builder()
-            .timeout(timeout)
+            .timeout(options.timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(Core {
             client,
-            limiter,
-            retry,
-            tokens,
+            options,
+            tokens: TokenCell::new(tokens),
             refresh_lock: Default::default(),
         })
     }
@@ -186,7 +230,7 @@ impl Core {
         req: &ApiRequest,
         tokens: &Tokens,
     ) -> Result<Value> {
-        self.limiter.acquire(&d.rate_key(req.api)).await;
+        self.options.limiter.acquire(&d.rate_key(req.api)).await;
         let resp = d.build(&self.client, req, tokens)?.send().await?;
         let status = resp.status().as_u16();
         let retry_after = resp
@@ -224,8 +268,8 @@ impl Core {
                         refreshed = true;
                         self.refresh_unless_replaced(d, &tokens).await?;
                     }
-                    Err(e) if e.is_retryable() && attempt + 1 < self.retry.max_attempts => {
-                        let wait = self.retry.delay_for(&e, attempt);
+                    Err(e) if e.is_retryable() && attempt + 1 < self.options.retry.max_attempts => {
+                        let wait = self.options.retry.delay_for(&e, attempt);
                         tracing::debug!(api = req.api, attempt, kind = e.kind(), ?wait, "retrying");
                         attempt += 1;
                         tokio::time::sleep(wait).await;
@@ -243,6 +287,13 @@ impl Core {
             return Ok(());
         }
         self.refresh_locked(d).await.map(|_| ())
+    }
+
+    /// Sends a token call (an authorization code exchange) and keeps the tokens it answers.
+    pub async fn exchange<D: Dialect>(&self, d: &D, req: &ApiRequest) -> Result<Tokens> {
+        let tokens = d.parse_tokens(&self.call(d, req).await?)?;
+        self.tokens.set(tokens.clone());
+        Ok(tokens)
     }
 
     /// Exchanges the refresh token for new tokens and stores them.
@@ -274,7 +325,7 @@ impl Core {
 
 /// Classifies the HTTP status before the platform's envelope is read: 429 and 5xx are the
 /// same on every platform.
-pub(crate) fn status_error(raw: &RawResponse) -> Option<Error> {
+fn status_error(raw: &RawResponse) -> Option<Error> {
     match raw.status {
         429 => Some(Error::RateLimited {
             retry_after: raw.retry_after,

@@ -17,10 +17,10 @@ pub mod wire;
 
 pub use connector::{all_conversations, all_messages, Connector, Pulled};
 pub use error::{Error, Result};
-pub use http::{BoxFuture, RetryPolicy};
+pub use http::{BoxFuture, ClientOptions, RetryPolicy};
 pub use lazada::{LazadaConfig, LazadaConnector};
 pub use ratelimit::{RateLimit, RateLimiter};
 pub use shopee::{ShopeeConfig, ShopeeConnector};
-pub use tiktok::{ClientOptions, TiktokConfig, TiktokConnector};
+pub use tiktok::{TiktokConfig, TiktokConnector};
 pub use tokens::{Secret, TokenCell, Tokens};
 pub use wire::{Conversation, Cursor, Outgoing, Page, Performance, Sent, WireMessage};

@@ -9,9 +9,8 @@ use serde_json::Value;
 
 use crate::connector::Connector;
 use crate::error::{Error, Result};
-use crate::http::{join_url, status_error, ApiRequest, BoxFuture, Core, Dialect, RawResponse};
-use crate::tiktok::ClientOptions;
-use crate::tokens::{Secret, TokenCell, Tokens};
+use crate::http::{join_url, ApiRequest, BoxFuture, ClientOptions, Core, Dialect, RawResponse};
+use crate::tokens::{Secret, Tokens};
 use crate::value::{id, str_of};
 use crate::wire::{Conversation, Cursor, Outgoing, Page, Performance, Sent, WireMessage};
 
@@ -53,7 +52,6 @@ impl LazadaConfig {
 pub struct LazadaConnector {
     dialect: LazadaDialect,
     core: Core,
-    options: ClientOptions,
 }
 
 impl std::fmt::Debug for LazadaConnector {
@@ -110,10 +108,7 @@ impl Dialect for LazadaDialect {
         Ok(rb)
     }
 
-    fn envelope(&self, raw: &RawResponse) -> Result<Value> {
-        if let Some(e) = status_error(raw) {
-            return Err(e);
-        }
+    fn read_envelope(&self, raw: &RawResponse) -> Result<Value> {
         parse_envelope(&raw.body)
     }
 
@@ -134,16 +129,9 @@ impl Dialect for LazadaDialect {
 
 impl LazadaConnector {
     pub fn new(cfg: LazadaConfig, tokens: Tokens, options: ClientOptions) -> Result<Self> {
-        let core = Core::new(
-            options.timeout,
-            options.limiter.clone(),
-            options.retry,
-            TokenCell::new(tokens),
-        )?;
         Ok(LazadaConnector {
             dialect: LazadaDialect { cfg },
-            core,
-            options,
+            core: Core::new(tokens, options)?,
         })
     }
 
@@ -193,7 +181,10 @@ impl Connector for LazadaConnector {
         Box::pin(async move {
             let req = ApiRequest::get("session.list", "/im/session/list").param(
                 "page_size",
-                self.options.conversation_page_size.min(MAX_SESSION_PAGE),
+                self.core
+                    .options
+                    .conversation_page_size
+                    .min(MAX_SESSION_PAGE),
             );
             let req = time_cursor(req, cursor, "last_session_id");
             parse_sessions(&self.call(req).await?)
@@ -210,7 +201,7 @@ impl Connector for LazadaConnector {
                 .param("session_id", &conversation.id)
                 .param(
                     "page_size",
-                    self.options.message_page_size.min(MAX_MESSAGE_PAGE),
+                    self.core.options.message_page_size.min(MAX_MESSAGE_PAGE),
                 );
             let req = time_cursor(req, cursor, "last_message_id");
             parse_messages(&self.call(req).await?, &conversation.id)
@@ -274,9 +265,7 @@ impl Connector for LazadaConnector {
             let req = ApiRequest::get("token", "/auth/token/create")
                 .token_call()
                 .param("code", code);
-            let tokens = parse_tokens(&self.call(req).await?, Utc::now())?;
-            self.core.tokens.set(tokens.clone());
-            Ok(tokens)
+            self.core.exchange(&self.dialect, &req).await
         })
     }
 

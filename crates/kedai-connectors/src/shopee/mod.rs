@@ -10,9 +10,8 @@ use serde_json::{json, Value};
 
 use crate::connector::Connector;
 use crate::error::{Error, Result};
-use crate::http::{join_url, status_error, ApiRequest, BoxFuture, Core, Dialect, RawResponse};
-use crate::tiktok::ClientOptions;
-use crate::tokens::{Secret, TokenCell, Tokens};
+use crate::http::{join_url, ApiRequest, BoxFuture, ClientOptions, Core, Dialect, RawResponse};
+use crate::tokens::{Secret, Tokens};
 use crate::value::req_id;
 use crate::wire::{Conversation, Cursor, Outgoing, Page, Performance, Sent, WireMessage};
 
@@ -33,7 +32,6 @@ pub struct ShopeeConfig {
 pub struct ShopeeConnector {
     dialect: ShopeeDialect,
     core: Core,
-    options: ClientOptions,
 }
 
 impl std::fmt::Debug for ShopeeConnector {
@@ -85,10 +83,7 @@ impl Dialect for ShopeeDialect {
         Ok(rb)
     }
 
-    fn envelope(&self, raw: &RawResponse) -> Result<Value> {
-        if let Some(e) = status_error(raw) {
-            return Err(e);
-        }
+    fn read_envelope(&self, raw: &RawResponse) -> Result<Value> {
         parse_envelope(raw.status, &raw.body)
     }
 
@@ -112,16 +107,9 @@ impl Dialect for ShopeeDialect {
 
 impl ShopeeConnector {
     pub fn new(cfg: ShopeeConfig, tokens: Tokens, options: ClientOptions) -> Result<Self> {
-        let core = Core::new(
-            options.timeout,
-            options.limiter.clone(),
-            options.retry,
-            TokenCell::new(tokens),
-        )?;
         Ok(ShopeeConnector {
             dialect: ShopeeDialect { cfg },
-            core,
-            options,
+            core: Core::new(tokens, options)?,
         })
     }
 
@@ -170,7 +158,8 @@ impl Connector for ShopeeConnector {
             .param("type", "all")
             .param(
                 "page_size",
-                self.options
+                self.core
+                    .options
                     .conversation_page_size
                     .min(MAX_CONVERSATION_PAGE),
             );
@@ -191,7 +180,7 @@ impl Connector for ShopeeConnector {
                 .param("conversation_id", &conversation.id)
                 .param(
                     "page_size",
-                    self.options.message_page_size.min(MAX_MESSAGE_PAGE),
+                    self.core.options.message_page_size.min(MAX_MESSAGE_PAGE),
                 );
             if let Cursor::Token { token } = cursor {
                 req = req.param("offset", token);
@@ -262,9 +251,7 @@ impl Connector for ShopeeConnector {
             let body =
                 json!({ "code": code, "shop_id": cfg.shop_id, "partner_id": cfg.partner_id });
             let req = ApiRequest::post("token", "/api/v2/auth/token/get", &body).token_call();
-            let tokens = parse_tokens(&self.call(req).await?, Utc::now())?;
-            self.core.tokens.set(tokens.clone());
-            Ok(tokens)
+            self.core.exchange(&self.dialect, &req).await
         })
     }
 

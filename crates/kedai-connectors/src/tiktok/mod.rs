@@ -11,14 +11,14 @@ use serde_json::{json, Value};
 
 use crate::connector::Connector;
 use crate::error::{Error, Result};
-use crate::http::{
-    join_url, status_error, ApiRequest, BoxFuture, Core, Dialect, RawResponse, RetryPolicy,
-};
-use crate::ratelimit::{RateLimit, RateLimiter};
-use crate::tokens::{Secret, TokenCell, Tokens};
+use crate::http::{join_url, ApiRequest, BoxFuture, Core, Dialect, RawResponse};
+use crate::ratelimit::RateLimit;
+use crate::tokens::{Secret, Tokens};
 use crate::value::str_of;
 use crate::wire::{Conversation, Cursor, Outgoing, Page, Performance, Sent, WireMessage};
 
+/// Where the options used to live; they serve all three clients.
+pub use crate::http::ClientOptions;
 pub use parse::{parse_conversations, parse_envelope, parse_message, parse_messages, parse_tokens};
 
 /// 50 requests per second per API per app+shop, spread out (at most 5 at once).
@@ -67,50 +67,9 @@ impl TiktokConfig {
     }
 }
 
-/// Knobs shared by the three clients.
-#[derive(Debug, Clone)]
-pub struct ClientOptions {
-    pub timeout: Duration,
-    pub retry: RetryPolicy,
-    /// The limiter; share one between connectors of the same app+shop.
-    pub limiter: RateLimiter,
-    pub conversation_page_size: u32,
-    pub message_page_size: u32,
-}
-
-impl ClientOptions {
-    pub fn for_platform(p: Platform) -> Self {
-        let (limit, conv, msg) = match p {
-            Platform::Tiktok => (
-                Some(DEFAULT_RATE_LIMIT),
-                MAX_CONVERSATION_PAGE,
-                MAX_MESSAGE_PAGE,
-            ),
-            Platform::Shopee => (
-                None,
-                crate::shopee::MAX_CONVERSATION_PAGE,
-                crate::shopee::MAX_MESSAGE_PAGE,
-            ),
-            Platform::Lazada => (
-                None,
-                crate::lazada::MAX_SESSION_PAGE,
-                crate::lazada::MAX_MESSAGE_PAGE,
-            ),
-        };
-        ClientOptions {
-            timeout: Duration::from_secs(30),
-            retry: RetryPolicy::default(),
-            limiter: RateLimiter::new(limit),
-            conversation_page_size: conv,
-            message_page_size: msg,
-        }
-    }
-}
-
 pub struct TiktokConnector {
     dialect: TiktokDialect,
     core: Core,
-    options: ClientOptions,
 }
 
 impl std::fmt::Debug for TiktokConnector {
@@ -167,10 +126,7 @@ impl Dialect for TiktokDialect {
         Ok(rb)
     }
 
-    fn envelope(&self, raw: &RawResponse) -> Result<Value> {
-        if let Some(e) = status_error(raw) {
-            return Err(e);
-        }
+    fn read_envelope(&self, raw: &RawResponse) -> Result<Value> {
         parse_envelope(&raw.body)
     }
 
@@ -194,16 +150,9 @@ impl Dialect for TiktokDialect {
 
 impl TiktokConnector {
     pub fn new(cfg: TiktokConfig, tokens: Tokens, options: ClientOptions) -> Result<Self> {
-        let core = Core::new(
-            options.timeout,
-            options.limiter.clone(),
-            options.retry,
-            TokenCell::new(tokens),
-        )?;
         Ok(TiktokConnector {
             dialect: TiktokDialect { cfg },
-            core,
-            options,
+            core: Core::new(tokens, options)?,
         })
     }
 
@@ -258,7 +207,8 @@ impl Connector for TiktokConnector {
             )
             .param(
                 "page_size",
-                self.options
+                self.core
+                    .options
                     .conversation_page_size
                     .min(MAX_CONVERSATION_PAGE),
             );
@@ -278,7 +228,7 @@ impl Connector for TiktokConnector {
             let mut req = ApiRequest::get("messages.list", Self::messages_path(&conversation.id))
                 .param(
                     "page_size",
-                    self.options.message_page_size.min(MAX_MESSAGE_PAGE),
+                    self.core.options.message_page_size.min(MAX_MESSAGE_PAGE),
                 )
                 .param("sort_field", "create_time")
                 .param("sort_order", "DESC");
@@ -335,9 +285,7 @@ impl Connector for TiktokConnector {
                 .param("app_secret", cfg.app_secret.expose())
                 .param("auth_code", code)
                 .param("grant_type", "authorized_code");
-            let tokens = parse_tokens(&self.call(req).await?)?;
-            self.core.tokens.set(tokens.clone());
-            Ok(tokens)
+            self.core.exchange(&self.dialect, &req).await
         })
     }
 
