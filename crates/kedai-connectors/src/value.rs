@@ -13,6 +13,22 @@ pub(crate) fn parse_json(body: &[u8], context: &str) -> Result<Value, Error> {
     serde_json::from_slice(body).map_err(|e| Error::malformed(format!("{context}: not JSON ({e})")))
 }
 
+/// Parses a body as a JSON object (every platform's envelope), naming the call in the error.
+pub(crate) fn parse_object(body: &[u8], context: &str) -> Result<Value, Error> {
+    let v = parse_json(body, context)?;
+    require_object(&v, context)?;
+    Ok(v)
+}
+
+/// A record must be a JSON object.
+pub(crate) fn require_object(v: &Value, context: &str) -> Result<(), Error> {
+    if v.is_object() {
+        Ok(())
+    } else {
+        Err(Error::malformed(format!("{context}: not an object")))
+    }
+}
+
 /// An id: a string, or an integer kept exactly. Floats and other shapes are `None`.
 pub(crate) fn id(v: &Value) -> Option<String> {
     match v {
@@ -114,6 +130,28 @@ pub(crate) fn req_int(v: &Value, key: &str, context: &str) -> Result<i64, Error>
     v.get(key)
         .and_then(int)
         .ok_or_else(|| Error::malformed(format!("{context}: `{key}` missing or not an integer")))
+}
+
+/// A required non-empty string (an access token).
+pub(crate) fn req_str<'a>(v: &'a Value, key: &str, context: &str) -> Result<&'a str, Error> {
+    str_of(v, key)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| Error::malformed(format!("{context}: no {key}")))
+}
+
+/// An optional count (`unread_count`): absent is 0, negative 0, clamped to `u32`.
+pub(crate) fn count(v: &Value, key: &str, context: &str) -> Result<u32, Error> {
+    let n = opt(v, key, int, context)?.unwrap_or(0);
+    Ok(n.clamp(0, u32::MAX as i64) as u32)
+}
+
+/// An instant given as seconds from `now` (token lifetimes); absent, unreadable, negative or
+/// beyond ten years is `None`.
+pub(crate) fn secs_after(v: &Value, key: &str, now: Ts) -> Option<Ts> {
+    v.get(key)
+        .and_then(int)
+        .filter(|s| (0..=10 * 365 * 86_400).contains(s))
+        .map(|s| now + chrono::Duration::seconds(s))
 }
 
 pub(crate) fn req_array<'a>(v: &'a Value, key: &str, context: &str) -> Result<&'a [Value], Error> {

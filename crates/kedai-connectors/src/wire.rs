@@ -60,6 +60,15 @@ impl WireMessage {
         }
     }
 
+    /// Sets the kind read from the wire type; a known type whose content could not be read
+    /// (`readable` false) is kept as `other`, with no text, beside its raw content.
+    pub(crate) fn set_kind(&mut self, kind: Kind, readable: bool) {
+        self.kind = if readable { kind } else { Kind::Other };
+        if !readable {
+            self.text = None;
+        }
+    }
+
     pub(crate) fn blank(
         platform: Platform,
         id: String,

@@ -1,7 +1,6 @@
 //! Lazada wire bodies → typed records, without panics on any input. Booleans and numbers
 //! may arrive quoted (`"true"`, `"2"`).
 
-use chrono::Duration as ChronoDuration;
 use kedai_core::{Kind, Platform, Sender, Ts};
 use serde_json::Value;
 
@@ -13,10 +12,7 @@ use crate::wire::{Conversation, Cursor, Page, WireMessage};
 /// `{code ("0" = ok), request_id, data | token fields, type/message on error}` → `data`
 /// (token calls answer at the top level: the whole object then).
 pub fn parse_envelope(body: &[u8]) -> Result<Value> {
-    let v = parse_json(body, "lazada envelope")?;
-    if !v.is_object() {
-        return Err(Error::malformed("lazada envelope: not an object"));
-    }
+    let v = parse_object(body, "lazada envelope")?;
     let code = match v.get("code") {
         Some(Value::String(s)) => s.clone(),
         Some(n @ Value::Number(_)) => id(n).unwrap_or_default(),
@@ -70,7 +66,7 @@ pub fn parse_sessions(data: &Value) -> Result<Page<Conversation>> {
     let ctx = "lazada sessions";
     let mut items = Vec::new();
     for s in req_array(data, "session_list", ctx)? {
-        let unread = opt(s, "unread_count", int, ctx)?.unwrap_or(0);
+        let unread = count(s, "unread_count", ctx)?;
         let last_message_at = match opt(s, "last_message_time", int, ctx)?.filter(|ms| *ms > 0) {
             Some(ms) => Some(from_millis(ms, ctx)?),
             None => None,
@@ -82,7 +78,7 @@ pub fn parse_sessions(data: &Value) -> Result<Page<Conversation>> {
             buyer_im_id: None,
             last_message_at,
             last_message_id: s.get("last_message_id").and_then(id),
-            unread_count: unread.clamp(0, u32::MAX as i64) as u32,
+            unread_count: unread,
         });
     }
     Ok(Page {
@@ -107,9 +103,7 @@ pub fn parse_messages(data: &Value, session: &str) -> Result<Page<WireMessage>> 
 /// One message; sender and kind per `WIRE.md`.
 pub fn parse_message(m: &Value, session: &str) -> Result<WireMessage> {
     let ctx = "lazada message";
-    if !m.is_object() {
-        return Err(Error::malformed(format!("{ctx}: not an object")));
-    }
+    require_object(m, ctx)?;
     let created = from_millis(req_int(m, "send_time", ctx)?, ctx)?;
     let mut w = WireMessage::blank(
         Platform::Lazada,
@@ -161,29 +155,18 @@ pub fn parse_message(m: &Value, session: &str) -> Result<WireMessage> {
         }
         _ => (Kind::Other, true),
     };
-    w.kind = if ok { kind } else { Kind::Other };
-    if !ok {
-        w.text = None;
-    }
+    w.set_kind(kind, ok);
     Ok(w)
 }
 
 /// `{access_token, refresh_token, expires_in (s), refresh_expires_in (s)}`, numbers maybe
 /// quoted.
 pub fn parse_tokens(v: &Value, now: Ts) -> Result<Tokens> {
-    let access = str_of(v, "access_token")
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| Error::malformed("lazada token: no access_token"))?;
-    let after = |k: &str| {
-        v.get(k)
-            .and_then(int)
-            .filter(|s| (0..=10 * 365 * 86_400).contains(s))
-            .map(|s| now + ChronoDuration::seconds(s))
-    };
+    let access = req_str(v, "access_token", "lazada token")?;
     Ok(Tokens {
         access: access.into(),
         refresh: str_of(v, "refresh_token").unwrap_or_default().into(),
-        access_expires_at: after("expires_in"),
-        refresh_expires_at: after("refresh_expires_in"),
+        access_expires_at: secs_after(v, "expires_in", now),
+        refresh_expires_at: secs_after(v, "refresh_expires_in", now),
     })
 }

@@ -12,10 +12,7 @@ use crate::wire::{Conversation, Cursor, Page, WireMessage};
 /// `{request_id, error ("" = ok), message, response}` → `response` (token calls answer at
 /// the top level: the whole object then), or the typed error of `WIRE.md`.
 pub fn parse_envelope(status: u16, body: &[u8]) -> Result<Value> {
-    let v = parse_json(body, "shopee envelope")?;
-    if !v.is_object() {
-        return Err(Error::malformed("shopee envelope: not an object"));
-    }
+    let v = parse_object(body, "shopee envelope")?;
     let error = str_of(&v, "error").unwrap_or_default();
     let message = str_of(&v, "message").unwrap_or_default();
     if error.is_empty() && (200..300).contains(&status) {
@@ -48,7 +45,7 @@ pub fn parse_conversations(resp: &Value) -> Result<Page<Conversation>> {
     let mut items = Vec::new();
     for c in req_array(resp, "conversations", ctx)? {
         let last_message_at = opt(c, "last_message_timestamp", int, ctx)?.and_then(from_nanos);
-        let unread = opt(c, "unread_count", int, ctx)?.unwrap_or(0);
+        let unread = count(c, "unread_count", ctx)?;
         opt(c, "shop_id", num_id, ctx)?;
         items.push(Conversation {
             platform: Platform::Shopee,
@@ -57,7 +54,7 @@ pub fn parse_conversations(resp: &Value) -> Result<Page<Conversation>> {
             buyer_im_id: None,
             last_message_at,
             last_message_id: c.get("latest_message_id").and_then(id),
-            unread_count: unread.clamp(0, u32::MAX as i64) as u32,
+            unread_count: unread,
         });
     }
     let page = resp.get("page_result");
@@ -105,9 +102,7 @@ pub fn parse_messages(
 /// One message; the conversation gives the buyer (`to_id`), sender and kind per `WIRE.md`.
 pub fn parse_message(m: &Value, conversation: &Conversation, shop_id: u64) -> Result<WireMessage> {
     let ctx = "shopee message";
-    if !m.is_object() {
-        return Err(Error::malformed(format!("{ctx}: not an object")));
-    }
+    require_object(m, ctx)?;
     let created = from_secs(req_int(m, "created_timestamp", ctx)?, ctx)?;
     let mut w = WireMessage::blank(
         Platform::Shopee,
@@ -174,27 +169,18 @@ pub fn parse_message(m: &Value, conversation: &Conversation, shop_id: u64) -> Re
         }
         _ => (Kind::Other, true),
     };
-    w.kind = if ok { kind } else { Kind::Other };
-    if !ok {
-        w.text = None;
-    }
+    w.set_kind(kind, ok);
     w.wire_type = ty;
     Ok(w)
 }
 
 /// `{access_token, refresh_token, expire_in (s from now)}` at the top level.
 pub fn parse_tokens(v: &Value, now: Ts) -> Result<Tokens> {
-    let access = str_of(v, "access_token")
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| Error::malformed("shopee token: no access_token"))?;
+    let access = req_str(v, "access_token", "shopee token")?;
     Ok(Tokens {
         access: access.into(),
         refresh: str_of(v, "refresh_token").unwrap_or_default().into(),
-        access_expires_at: v
-            .get("expire_in")
-            .and_then(int)
-            .filter(|s| (0..=10 * 365 * 86_400).contains(s))
-            .map(|s| now + ChronoDuration::seconds(s)),
+        access_expires_at: secs_after(v, "expire_in", now),
         // Shopee's refresh tokens live 30 days
         refresh_expires_at: Some(now + ChronoDuration::days(30)),
     })

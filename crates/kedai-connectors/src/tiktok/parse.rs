@@ -11,10 +11,7 @@ use crate::wire::{Conversation, Cursor, Page, WireMessage};
 
 /// `{code, message, request_id, data}` → `data`, or the typed error of `WIRE.md`.
 pub fn parse_envelope(body: &[u8]) -> Result<Value> {
-    let v = parse_json(body, "tiktok envelope")?;
-    if !v.is_object() {
-        return Err(Error::malformed("tiktok envelope: not an object"));
-    }
+    let v = parse_object(body, "tiktok envelope")?;
     let code = v
         .get("code")
         .and_then(int)
@@ -69,14 +66,14 @@ pub fn parse_conversations(data: &Value) -> Result<Page<Conversation>> {
             Some(s) => Some(from_secs(s, ctx)?),
             None => None,
         };
-        let unread = opt(c, "unread_count", int, ctx)?.unwrap_or(0);
+        let unread = count(c, "unread_count", ctx)?;
         items.push(Conversation {
             platform: Platform::Tiktok,
             buyer: req_id(buyer, "user_id", ctx)?,
             buyer_im_id: buyer.get("im_user_id").and_then(id),
             last_message_at,
             last_message_id: latest.and_then(|m| m.get("id")).and_then(id),
-            unread_count: unread.clamp(0, u32::MAX as i64) as u32,
+            unread_count: unread,
             id: conv_id,
         });
     }
@@ -101,9 +98,7 @@ pub fn parse_messages(data: &Value, conversation: &str) -> Result<Page<WireMessa
 /// One message; sender and kind per `WIRE.md`.
 pub fn parse_message(m: &Value, conversation: &str) -> Result<WireMessage> {
     let ctx = "tiktok message";
-    if !m.is_object() {
-        return Err(Error::malformed(format!("{ctx}: not an object")));
-    }
+    require_object(m, ctx)?;
     let created = from_secs(req_int(m, "create_time", ctx)?, ctx)?;
     let mut w = WireMessage::blank(
         Platform::Tiktok,
@@ -156,11 +151,7 @@ pub fn parse_message(m: &Value, conversation: &str) -> Result<WireMessage> {
         }
         _ => (Kind::Other, true),
     };
-    // a known type whose content cannot be read is kept as `other` with its raw content
-    w.kind = if ok { kind } else { Kind::Other };
-    if !ok {
-        w.text = None;
-    }
+    w.set_kind(kind, ok);
     w.wire_type = ty;
     Ok(w)
 }
@@ -169,9 +160,7 @@ pub fn parse_message(m: &Value, conversation: &str) -> Result<WireMessage> {
 /// refresh_token_expire_in}`.
 pub fn parse_tokens(data: &Value) -> Result<Tokens> {
     let ctx = "tiktok token";
-    let access = str_of(data, "access_token")
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| Error::malformed(format!("{ctx}: no access_token")))?;
+    let access = req_str(data, "access_token", ctx)?;
     let at = |k: &str| {
         data.get(k)
             .and_then(int)
