@@ -15,29 +15,40 @@ fn mac(key: &[u8]) -> HmacSha256 {
     }
 }
 
-fn hmac_hex(key: &[u8], parts: &[&[u8]]) -> String {
+/// `HMAC-SHA256(key, parts concatenated)`, not yet finalized.
+fn hmac(key: &[u8], parts: &[&[u8]]) -> HmacSha256 {
     let mut m = mac(key);
     for p in parts {
         m.update(p);
     }
-    hex::encode(m.finalize().into_bytes())
+    m
+}
+
+fn hmac_hex(key: &[u8], parts: &[&[u8]]) -> String {
+    hex::encode(hmac(key, parts).finalize().into_bytes())
+}
+
+/// `sorted(k+v)` over `params` but the `skipped` keys, keys ordered by their bytes: the
+/// parameter part of TikTok's and Lazada's request signatures.
+fn push_sorted_params(s: &mut Vec<u8>, params: &[(String, String)], skipped: &[&str]) {
+    let mut sorted: Vec<&(String, String)> = params
+        .iter()
+        .filter(|(k, _)| !skipped.contains(&k.as_str()))
+        .collect();
+    sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    for (k, v) in sorted {
+        s.extend_from_slice(k.as_bytes());
+        s.extend_from_slice(v.as_bytes());
+    }
 }
 
 /// TikTok Shop: `hex(HMAC-SHA256(app_secret, app_secret + path + sorted(k+v) + body + app_secret))`
 /// over every query parameter except `sign` and `access_token`.
 pub fn tiktok(app_secret: &str, path: &str, query: &[(String, String)], body: &[u8]) -> String {
-    let mut params: Vec<&(String, String)> = query
-        .iter()
-        .filter(|(k, _)| k != "sign" && k != "access_token")
-        .collect();
-    params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let mut s = Vec::with_capacity(256 + body.len());
     s.extend_from_slice(app_secret.as_bytes());
     s.extend_from_slice(path.as_bytes());
-    for (k, v) in params {
-        s.extend_from_slice(k.as_bytes());
-        s.extend_from_slice(v.as_bytes());
-    }
+    push_sorted_params(&mut s, query, &["sign", "access_token"]);
     s.extend_from_slice(body);
     s.extend_from_slice(app_secret.as_bytes());
     hmac_hex(app_secret.as_bytes(), &[&s])
@@ -68,14 +79,9 @@ pub fn lazada(
     params: &[(String, String)],
     body: &[u8],
 ) -> String {
-    let mut sorted: Vec<&(String, String)> = params.iter().filter(|(k, _)| k != "sign").collect();
-    sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let mut s = Vec::with_capacity(256 + body.len());
     s.extend_from_slice(api_path.as_bytes());
-    for (k, v) in sorted {
-        s.extend_from_slice(k.as_bytes());
-        s.extend_from_slice(v.as_bytes());
-    }
+    push_sorted_params(&mut s, params, &["sign"]);
     s.extend_from_slice(body);
     hmac_hex(app_secret.as_bytes(), &[&s]).to_ascii_uppercase()
 }
@@ -85,11 +91,13 @@ fn verify(key: &[u8], parts: &[&[u8]], signature_hex: &str) -> bool {
     let Ok(given) = hex::decode(signature_hex.trim()) else {
         return false;
     };
-    let mut m = mac(key);
-    for p in parts {
-        m.update(p);
-    }
-    m.verify_slice(&given).is_ok()
+    hmac(key, parts).verify_slice(&given).is_ok()
+}
+
+/// `Authorization == hex(HMAC-SHA256(secret, prefix + raw_body))`: TikTok's webhooks and
+/// Lazada's pushes (prefix = app key), the check of `webhook_signature`.
+fn verify_prefixed(prefix: &str, secret: &str, body: &[u8], authorization: &str) -> bool {
+    verify(secret.as_bytes(), &[prefix.as_bytes(), body], authorization)
 }
 
 /// TikTok webhook: `Authorization == hex(HMAC-SHA256(app_secret, app_key + raw_body))`.
@@ -99,11 +107,7 @@ pub fn verify_tiktok_webhook(
     body: &[u8],
     authorization: &str,
 ) -> bool {
-    verify(
-        app_secret.as_bytes(),
-        &[app_key.as_bytes(), body],
-        authorization,
-    )
+    verify_prefixed(app_key, app_secret, body, authorization)
 }
 
 /// Shopee push: `Authorization == hex(HMAC-SHA256(partner_key, url + "|" + body))`, `url` being
@@ -123,11 +127,7 @@ pub fn verify_lazada_push(
     body: &[u8],
     authorization: &str,
 ) -> bool {
-    verify(
-        app_secret.as_bytes(),
-        &[app_key.as_bytes(), body],
-        authorization,
-    )
+    verify_prefixed(app_key, app_secret, body, authorization)
 }
 
 /// Signature helpers for tests and for signing outgoing webhooks in a simulator.
