@@ -1,6 +1,6 @@
 //! A shop's metrics kept current as facts change and `now` moves: the live header.
 //!
-//! Each conversation's [`Partial`] is in the totals as evaluated at some instant, with the
+//! Each conversation's share is in the totals as evaluated at some instant, with the
 //! next instant it may change scheduled. Reading the metrics at a later `now` re-evaluates
 //! only the conversations written since, or whose scheduled instant has come; an earlier
 //! `now` re-evaluates everything. The result always equals [`super::compute`] at that `now`.
@@ -8,7 +8,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::Hash;
 
-use super::{finalize, next_change, partial, Conv, Partial, Plan, ShopMetrics, Totals};
+use super::{apply, finalize, next_change, Conv, Plan, ShopMetrics, Totals};
 use crate::clock::{Item, Session};
 use crate::model::{Order, Platform, Shop};
 use crate::settings::ShopSettings;
@@ -151,8 +151,8 @@ impl<K: Hash + Eq + Ord + Clone> Live<K> {
                 .entry(at)
                 .or_insert_with(|| Plan::new(&self.shop, &self.settings, at));
             let view = entry.conv.view();
-            let p: Partial<'_> = partial(plan, &view, orders_of(&self.by_buyer, view.buyer));
-            self.totals.remove(view.conversation, &p);
+            let orders = orders_of(&self.by_buyer, view.buyer);
+            apply(plan, &view, orders, &mut self.totals, -1);
         }
     }
 
@@ -189,8 +189,7 @@ impl<K: Hash + Eq + Ord + Clone> Live<K> {
             }
             let view = entry.conv.view();
             let orders = orders_of(&self.by_buyer, view.buyer);
-            self.totals
-                .add(view.conversation, &partial(&plan, &view, orders));
+            apply(&plan, &view, orders, &mut self.totals, 1);
             entry.evaluated = Some(now);
             entry.next = next_change(&plan, &view, orders);
             if let Some(next) = entry.next {

@@ -2,9 +2,9 @@
 //!
 //! Every figure is a sum over conversations (numerator, denominator, pending, exclusions,
 //! seconds, minimum-volume counts), save Shopee's recency weighting, which needs the order of
-//! the decided inquiries. So the metrics are computed in two steps: each conversation's
-//! [`Partial`] at `now` ([`partial`]), summed into [`Totals`], then turned into figures
-//! ([`finalize`]). [`compute`] does both for a whole shop; [`Live`] keeps the totals of a
+//! the decided inquiries (kept as an ordered set). So the metrics are computed in two steps:
+//! each conversation's share at `now` added into [`Totals`] ([`apply`]), then the totals
+//! turned into figures ([`finalize`]). [`compute`] does both for a whole shop; [`Live`] keeps the totals of a
 //! shop current under writes and a moving `now`, re-evaluating only the conversations whose
 //! share can have changed ([`next_change`]).
 
@@ -24,7 +24,7 @@ use crate::settings::ShopSettings;
 use crate::time::{serde_ts, Ts};
 
 pub use live::{Live, LiveConv};
-pub use partial::{next_change, partial, Partial, Totals};
+pub use partial::{apply, next_change, Totals};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -212,8 +212,8 @@ pub fn compute<'a>(
     let by_buyer = partial::orders_by_buyer(orders);
     let mut totals = Totals::default();
     for conv in convs {
-        let p = partial(&plan, &conv, by_buyer.get(conv.buyer).map_or(&[], |v| v));
-        totals.add(conv.conversation, &p);
+        let orders = by_buyer.get(conv.buyer).map_or(&[][..], |v| v);
+        apply(&plan, &conv, orders, &mut totals, 1);
     }
     finalize(&plan, &totals, orders)
 }

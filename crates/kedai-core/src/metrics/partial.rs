@@ -1,4 +1,5 @@
-//! One conversation's share of a shop's figures at `now`, and the next instant it can change.
+//! One conversation's share of a shop's figures at `now` (added to or taken from a shop's
+//! totals), and the next instant it can change.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,19 +26,8 @@ pub struct Acc {
 }
 
 impl Acc {
-    fn exclude(&mut self, e: Exclusion) {
-        self.excluded[e as usize] += 1;
-    }
-
-    fn apply(&mut self, other: &Acc, sign: i64) {
-        self.num += sign * other.num;
-        self.den += sign * other.den;
-        self.pending += sign * other.pending;
-        self.total_ms += sign * other.total_ms;
-        self.volume += sign * other.volume;
-        for (a, b) in self.excluded.iter_mut().zip(other.excluded) {
-            *a += sign * b;
-        }
+    fn exclude(&mut self, e: Exclusion, sign: i64) {
+        self.excluded[e as usize] += sign;
     }
 }
 
@@ -61,17 +51,7 @@ pub(crate) enum Slot {
 
 const SLOTS: usize = Slot::Today as usize + 1;
 
-/// One conversation's share of the figures.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Partial<'a> {
-    pub(crate) acc: [Acc; SLOTS],
-    /// Shopee: the decided inquiries, as (opened, seq, answered in time).
-    pub decided: Vec<(Ts, u32, bool)>,
-    /// Sessions started today, by agent.
-    pub by_agent: Vec<(&'a str, i64)>,
-}
-
-/// A shop's partials summed.
+/// A shop's figures' sums: every conversation's share added.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Totals {
     pub(crate) acc: [Acc; SLOTS],
@@ -80,38 +60,6 @@ pub struct Totals {
     /// How many of `decided` were answered in time.
     pub in_time: i64,
     pub by_agent: BTreeMap<String, i64>,
-}
-
-impl Totals {
-    pub fn add(&mut self, conversation: &str, p: &Partial<'_>) {
-        self.apply(conversation, p, 1);
-    }
-
-    pub fn remove(&mut self, conversation: &str, p: &Partial<'_>) {
-        self.apply(conversation, p, -1);
-    }
-
-    fn apply(&mut self, conversation: &str, p: &Partial<'_>, sign: i64) {
-        for (a, b) in self.acc.iter_mut().zip(&p.acc) {
-            a.apply(b, sign);
-        }
-        for &(at, seq, in_time) in &p.decided {
-            let key = (at, conversation.to_owned(), seq);
-            if sign > 0 {
-                self.decided.insert(key, in_time);
-            } else {
-                self.decided.remove(&key);
-            }
-            self.in_time += sign * in_time as i64;
-        }
-        for &(agent, n) in &p.by_agent {
-            let e = self.by_agent.entry(agent.to_owned()).or_default();
-            *e += sign * n;
-            if *e == 0 {
-                self.by_agent.remove(agent);
-            }
-        }
-    }
 }
 
 /// Each buyer's order instants.
@@ -134,6 +82,8 @@ fn decided(o: Outcome) -> Option<bool> {
 
 struct Walker<'p, 'a> {
     plan: &'p Plan<'a>,
+    /// 1 to add the conversation's share, -1 to take it back.
+    sign: i64,
 }
 
 impl Walker<'_, '_> {
@@ -145,14 +95,14 @@ impl Walker<'_, '_> {
         }
         if !item.is_inquiry() {
             if let Some(e) = item.excluded {
-                acc.exclude(e);
+                acc.exclude(e, self.sign);
             }
             return None;
         }
         let outcome = item.outcome(deadline?, self.plan.automation_counts, self.plan.now);
         match outcome {
-            Outcome::Excluded(e) => acc.exclude(e),
-            Outcome::Pending => acc.pending += 1,
+            Outcome::Excluded(e) => acc.exclude(e, self.sign),
+            Outcome::Pending => acc.pending += self.sign,
             _ => {}
         }
         decided(outcome)
@@ -160,8 +110,8 @@ impl Walker<'_, '_> {
 
     fn count(&self, acc: &mut Acc, item: &Item, w: Window, deadline: Option<Ts>) {
         if let Some(in_time) = self.rate(acc, item, w, deadline) {
-            acc.den += 1;
-            acc.num += in_time as i64;
+            acc.den += self.sign;
+            acc.num += self.sign * in_time as i64;
         }
     }
 
@@ -172,25 +122,25 @@ impl Walker<'_, '_> {
         }
         if !item.is_inquiry() {
             if let Some(e) = item.excluded {
-                acc.exclude(e);
+                acc.exclude(e, self.sign);
             }
             return;
         }
         let outcome = item.outcome(item.deadline, self.plan.automation_counts, self.plan.now);
         match outcome {
-            Outcome::Excluded(e) => acc.exclude(e),
-            Outcome::Pending => acc.pending += 1,
+            Outcome::Excluded(e) => acc.exclude(e, self.sign),
+            Outcome::Pending => acc.pending += self.sign,
             _ => {
                 if let Some(at) = keep(outcome) {
-                    acc.total_ms += (at - item.opened_at).num_milliseconds();
-                    acc.den += 1;
+                    acc.total_ms += self.sign * (at - item.opened_at).num_milliseconds();
+                    acc.den += self.sign;
                 }
             }
         }
     }
 
     /// §5 minimum volumes: counted buyer messages of the item that fall in `w`.
-    fn volume(&self, acc: &mut Acc, item: &Item, w: Window) {
+    fn volume(&self, item: &Item, w: Window) -> i64 {
         let look = Window {
             from: w.from - LOOKBACK,
             to: w.to,
@@ -199,22 +149,29 @@ impl Walker<'_, '_> {
             && item.is_inquiry()
             && item.excluded_as_of(self.plan.now).is_none()
         {
-            acc.volume += item.counted_at.iter().filter(|t| w.holds(**t)).count() as i64;
+            self.sign * item.counted_at.iter().filter(|t| w.holds(**t)).count() as i64
+        } else {
+            0
         }
     }
 }
 
-/// One conversation's share of the shop's figures at the plan's `now`. `orders` are the
-/// instants of the buyer's orders.
-pub fn partial<'a>(plan: &Plan<'_>, conv: &Conv<'a>, orders: &[Ts]) -> Partial<'a> {
+/// Adds (`sign` 1) or takes back (`sign` -1) one conversation's share of the shop's figures
+/// at the plan's `now`. `orders` are the instants of the buyer's orders.
+pub fn apply(plan: &Plan<'_>, conv: &Conv<'_>, orders: &[Ts], totals: &mut Totals, sign: i64) {
     use Slot::*;
-    let mut p = Partial::default();
-    let walk = Walker { plan };
+    let walk = Walker { plan, sign };
     let now = plan.now;
-    let acc = &mut p.acc;
+    let Totals {
+        acc,
+        decided,
+        in_time: in_time_total,
+        by_agent,
+    } = totals;
     match (plan.shop.platform, plan.shop.region) {
         (Platform::Tiktok, region) => {
             let us = region == Region::US;
+            let mut month_volume = 0;
             for item in conv.items {
                 // §1: TikTok counts buyer-initiated sessions, judged by their first inquiry;
                 // US shops' inbox policy is the 24-hour one, elsewhere it is secondary.
@@ -230,11 +187,11 @@ pub fn partial<'a>(plan: &Plan<'_>, conv: &Conv<'a>, orders: &[Ts]) -> Partial<'
                     plan.month,
                     d24.filter(|_| first),
                 );
-                walk.volume(&mut acc[Rate24 as usize], item, plan.month);
+                month_volume += walk.volume(item, plan.month);
                 if us {
                     let d = Some(item.deadline).filter(|_| first);
                     walk.count(&mut acc[Weekly24 as usize], item, plan.week, d);
-                    walk.volume(&mut acc[Weekly24 as usize], item, plan.week);
+                    acc[Weekly24 as usize].volume += walk.volume(item, plan.week);
                 } else {
                     let d = Some(item.deadline).filter(|_| first);
                     walk.count(&mut acc[Rate12 as usize], item, plan.month, d);
@@ -246,9 +203,10 @@ pub fn partial<'a>(plan: &Plan<'_>, conv: &Conv<'a>, orders: &[Ts]) -> Partial<'
                     _ => None,
                 });
             }
+            // Both 30-day rates read the same minimum volume.
+            acc[Rate24 as usize].volume += month_volume;
             if !us {
-                // Both 30-day rates read the same minimum volume.
-                acc[Rate12 as usize].volume = acc[Rate24 as usize].volume;
+                acc[Rate12 as usize].volume += month_volume;
             }
             for s in conv
                 .sessions
@@ -256,10 +214,10 @@ pub fn partial<'a>(plan: &Plan<'_>, conv: &Conv<'a>, orders: &[Ts]) -> Partial<'
                 .filter(|s| plan.month.holds(s.started_at))
             {
                 if let Some(score) = s.rating_as_of(now) {
-                    acc[Satisfied as usize].den += 1;
-                    acc[Satisfied as usize].num += score.is_satisfied() as i64;
-                    acc[Dissatisfied as usize].den += 1;
-                    acc[Dissatisfied as usize].num += score.is_dissatisfied() as i64;
+                    acc[Satisfied as usize].den += sign;
+                    acc[Satisfied as usize].num += sign * score.is_satisfied() as i64;
+                    acc[Dissatisfied as usize].den += sign;
+                    acc[Dissatisfied as usize].num += sign * score.is_dissatisfied() as i64;
                 }
             }
         }
@@ -274,7 +232,13 @@ pub fn partial<'a>(plan: &Plan<'_>, conv: &Conv<'a>, orders: &[Ts]) -> Partial<'
                 let d = Some(item.deadline);
                 if let Some(in_time) = walk.rate(&mut acc[ShopeeRate as usize], item, plan.month, d)
                 {
-                    p.decided.push((item.opened_at, item.seq, in_time));
+                    let key = (item.opened_at, conv.conversation.to_owned(), item.seq);
+                    if sign > 0 {
+                        decided.insert(key, in_time);
+                    } else {
+                        decided.remove(&key);
+                    }
+                    *in_time_total += sign * in_time as i64;
                 }
                 let is_first = first == Some(item.seq);
                 walk.time(
@@ -327,8 +291,8 @@ pub fn partial<'a>(plan: &Plan<'_>, conv: &Conv<'a>, orders: &[Ts]) -> Partial<'
                 let converted = orders
                     .iter()
                     .any(|&t| t <= now && t > r && t <= r + CONVERSION);
-                acc[Conversion as usize].den += 1;
-                acc[Conversion as usize].num += converted as i64;
+                acc[Conversion as usize].den += sign;
+                acc[Conversion as usize].num += sign * converted as i64;
             }
         }
     }
@@ -337,17 +301,17 @@ pub fn partial<'a>(plan: &Plan<'_>, conv: &Conv<'a>, orders: &[Ts]) -> Partial<'
         .iter()
         .filter(|s| plan.today.holds(s.started_at))
     {
-        acc[Today as usize].num += 1;
+        acc[Today as usize].num += sign;
         for (agent, at) in &s.agents {
             if *at <= now {
-                match p.by_agent.iter_mut().find(|(a, _)| a == agent) {
-                    Some((_, n)) => *n += 1,
-                    None => p.by_agent.push((agent.as_str(), 1)),
+                let n = by_agent.entry(agent.clone()).or_default();
+                *n += sign;
+                if *n == 0 {
+                    by_agent.remove(agent);
                 }
             }
         }
     }
-    p
 }
 
 /// §5 Lazada: the horizon within which an order counts as converted.
