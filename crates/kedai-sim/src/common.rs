@@ -3,7 +3,47 @@
 use kedai_core::Ts;
 use serde_json::Value;
 
-use crate::state::{ShopState, SimMsg};
+use crate::http::{ErrKind, Reply};
+use crate::state::{ShopState, Sim, SimMsg, World};
+
+/// A platform's error reply.
+pub type ErrorReply = fn(&Sim, ErrKind, &str) -> Reply;
+
+/// `f` on the shop a platform's check found, the check's rejection, or (an index gone stale)
+/// the platform's `shop` not-found reply.
+pub fn with_shop(
+    sim: &Sim,
+    w: &World,
+    verified: Result<usize, Reply>,
+    error: ErrorReply,
+    f: impl FnOnce(&ShopState) -> Reply,
+) -> Reply {
+    match verified.map(|i| w.shops.get(i)) {
+        Ok(Some(s)) => f(s),
+        Ok(None) => error(sim, ErrKind::NotFound, "shop"),
+        Err(r) => r,
+    }
+}
+
+/// Under the write lock: the platform's check, then `f` on the shop it found at the
+/// simulator's now.
+pub fn mutate(
+    sim: &Sim,
+    verify: impl FnOnce(&World) -> Result<usize, Reply>,
+    error: ErrorReply,
+    f: impl FnOnce(&mut ShopState, Ts) -> Reply,
+) -> Reply {
+    let mut w = sim.write();
+    let idx = match verify(&w) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let now = sim.clock.now();
+    match w.shops.get_mut(idx) {
+        Some(shop) => f(shop, now),
+        None => error(sim, ErrKind::NotFound, "shop"),
+    }
+}
 
 /// A page of messages kept in seq order: `asc` from just after `cursor`, else newest first
 /// from just before it. Returns the page and whether more follow.

@@ -76,16 +76,12 @@ fn mutate(
     api: &str,
     f: fn(&Sim, &mut ShopState, &Req, Ts) -> Reply,
 ) -> Reply {
-    let mut w = sim.write();
-    let idx = match verify(sim, &w, req, api, true) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let now = sim.clock.now();
-    match w.shops.get_mut(idx) {
-        Some(shop) => f(sim, shop, req, now),
-        None => error(sim, ErrKind::NotFound, "shop"),
-    }
+    common::mutate(
+        sim,
+        |w| verify(sim, w, req, api, true),
+        error,
+        |shop, now| f(sim, shop, req, now),
+    )
 }
 
 fn with_shop(
@@ -95,11 +91,7 @@ fn with_shop(
     api: &str,
     f: impl FnOnce(&ShopState) -> Reply,
 ) -> Reply {
-    match verify(sim, w, req, api, true).map(|i| w.shops.get(i)) {
-        Ok(Some(s)) => f(s),
-        Ok(None) => error(sim, ErrKind::NotFound, "shop"),
-        Err(r) => r,
-    }
+    common::with_shop(sim, w, verify(sim, w, req, api, true), error, f)
 }
 
 fn verify(sim: &Sim, w: &World, req: &Req, api: &str, with_token: bool) -> Result<usize, Reply> {

@@ -79,24 +79,16 @@ pub fn handle(sim: &Sim, req: &Req, mode: Mode) -> Reply {
 }
 
 fn mutate(sim: &Sim, req: &Req, f: fn(&Sim, &mut ShopState, &Req, Ts) -> Reply) -> Reply {
-    let mut w = sim.write();
-    let idx = match verify(sim, &w, req, true) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let now = sim.clock.now();
-    match w.shops.get_mut(idx) {
-        Some(shop) => f(sim, shop, req, now),
-        None => error(sim, ErrKind::NotFound, "shop"),
-    }
+    common::mutate(
+        sim,
+        |w| verify(sim, w, req, true),
+        error,
+        |shop, now| f(sim, shop, req, now),
+    )
 }
 
 fn with_shop(sim: &Sim, w: &World, req: &Req, f: impl FnOnce(&ShopState) -> Reply) -> Reply {
-    match verify(sim, w, req, true).map(|i| w.shops.get(i)) {
-        Ok(Some(s)) => f(s),
-        Ok(None) => error(sim, ErrKind::NotFound, "shop"),
-        Err(r) => r,
-    }
+    common::with_shop(sim, w, verify(sim, w, req, true), error, f)
 }
 
 /// Partner, timestamp, signature, then (for shop APIs) shop and token.

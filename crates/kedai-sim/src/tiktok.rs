@@ -116,39 +116,35 @@ pub fn handle(sim: &Sim, req: &Req, mode: Mode) -> Reply {
             })
         }
         Route::Send(_) | Route::Read(_) | Route::CreateConversation | Route::PutSettings => {
-            let mut w = sim.write();
-            let idx = match verify(sim, &w, req, true) {
-                Ok(i) => i,
-                Err(r) => return r,
-            };
-            let now = sim.clock.now();
-            let Some(shop) = w.shops.get_mut(idx) else {
-                return error(sim, ErrKind::NotFound, "shop");
-            };
-            match route {
-                Route::Send(id) => send(sim, shop, id, req, now),
-                Route::Read(id) => match shop.by_id.get(id).copied() {
-                    Some(c) => {
-                        if let Some(conv) = shop.convs.get_mut(c) {
-                            conv.unread = 0;
+            common::mutate(
+                sim,
+                |w| verify(sim, w, req, true),
+                error,
+                |shop, now| match route {
+                    Route::Send(id) => send(sim, shop, id, req, now),
+                    Route::Read(id) => match shop.by_id.get(id).copied() {
+                        Some(c) => {
+                            if let Some(conv) = shop.convs.get_mut(c) {
+                                conv.unread = 0;
+                            }
+                            ok(sim, json!({}))
                         }
-                        ok(sim, json!({}))
-                    }
-                    None => error(sim, ErrKind::NotFound, "conversation not found"),
+                        None => error(sim, ErrKind::NotFound, "conversation not found"),
+                    },
+                    Route::CreateConversation => create(sim, shop, req, now),
+                    _ => match req
+                        .json()
+                        .ok()
+                        .and_then(|b| b.get("can_accept_chat").and_then(Value::as_bool))
+                    {
+                        Some(b) => {
+                            shop.can_accept_chat = b;
+                            ok(sim, json!({}))
+                        }
+                        None => error(sim, ErrKind::Param, "can_accept_chat must be a boolean"),
+                    },
                 },
-                Route::CreateConversation => create(sim, shop, req, now),
-                _ => match req
-                    .json()
-                    .ok()
-                    .and_then(|b| b.get("can_accept_chat").and_then(Value::as_bool))
-                {
-                    Some(b) => {
-                        shop.can_accept_chat = b;
-                        ok(sim, json!({}))
-                    }
-                    None => error(sim, ErrKind::Param, "can_accept_chat must be a boolean"),
-                },
-            }
+            )
         }
     }
 }
@@ -160,11 +156,7 @@ fn with_shop(
     needs_cipher: bool,
     f: impl FnOnce(&ShopState) -> Reply,
 ) -> Reply {
-    match verify(sim, w, req, needs_cipher).map(|i| w.shops.get(i)) {
-        Ok(Some(s)) => f(s),
-        Ok(None) => error(sim, ErrKind::NotFound, "shop"),
-        Err(r) => r,
-    }
+    common::with_shop(sim, w, verify(sim, w, req, needs_cipher), error, f)
 }
 
 /// Checks app, timestamp, signature, shop cipher and token, in that order.
