@@ -139,12 +139,9 @@ impl Walker<'_, '_> {
         }
     }
 
-    /// §5 minimum volumes: counted buyer messages of the item that fall in `w`.
-    fn volume(&self, item: &Item, w: Window) -> i64 {
-        let look = Window {
-            from: w.from - LOOKBACK,
-            to: w.to,
-        };
+    /// §5 minimum volumes: counted buyer messages of the item that fall in `w`, of items
+    /// opened in `look` (`w` and the [`LOOKBACK`] before it).
+    fn volume(&self, item: &Item, w: Window, look: Window) -> i64 {
         if look.holds(item.opened_at)
             && item.is_inquiry()
             && item.excluded_as_of(self.plan.now).is_none()
@@ -172,6 +169,11 @@ pub fn apply(plan: &Plan<'_>, conv: &Conv<'_>, orders: &[Ts], totals: &mut Total
         (Platform::Tiktok, region) => {
             let us = region == Region::US;
             let mut month_volume = 0;
+            let lookback = |w: Window| Window {
+                from: w.from - LOOKBACK,
+                to: w.to,
+            };
+            let (month_look, week_look) = (lookback(plan.month), lookback(plan.week));
             for item in conv.items {
                 // §1: TikTok counts buyer-initiated sessions, judged by their first inquiry;
                 // US shops' inbox policy is the 24-hour one, elsewhere it is secondary.
@@ -187,11 +189,11 @@ pub fn apply(plan: &Plan<'_>, conv: &Conv<'_>, orders: &[Ts], totals: &mut Total
                     plan.month,
                     d24.filter(|_| first),
                 );
-                month_volume += walk.volume(item, plan.month);
+                month_volume += walk.volume(item, plan.month, month_look);
                 if us {
                     let d = Some(item.deadline).filter(|_| first);
                     walk.count(&mut acc[Weekly24 as usize], item, plan.week, d);
-                    acc[Weekly24 as usize].volume += walk.volume(item, plan.week);
+                    acc[Weekly24 as usize].volume += walk.volume(item, plan.week, week_look);
                 } else {
                     let d = Some(item.deadline).filter(|_| first);
                     walk.count(&mut acc[Rate12 as usize], item, plan.month, d);
