@@ -8,7 +8,7 @@ use kedai_core::clock::{self, ConversationClock, Item, Session, ShopContext};
 use kedai_core::history::ConversationFacts;
 use kedai_core::model::{BuyerFact, Sender};
 use kedai_core::{ShopSettings, Ts};
-use rusqlite::{params, CachedStatement, Connection};
+use rusqlite::{params, params_from_iter, CachedStatement, Connection, ToSql};
 
 use crate::read;
 use crate::rows::{encode_instants, ms, ms_opt, name, PolicyCol, FOREVER};
@@ -132,6 +132,26 @@ struct InboxColumns {
     starred: bool,
 }
 
+impl InboxColumns {
+    /// The columns in the order both the insert and the update of a conversation bind them.
+    fn values(&self) -> [&dyn ToSql; 12] {
+        [
+            &self.open_opened_at,
+            &self.open_deadline,
+            &self.open_due_soon_at,
+            &self.open_policy,
+            &self.weekend_moved,
+            &self.sort_deadline,
+            &self.closes_at,
+            &self.last_message_at,
+            &self.last_buyer_at,
+            &self.last_agent_at,
+            &self.stars,
+            &self.starred,
+        ]
+    }
+}
+
 impl<'c> ClockWriter<'c> {
     pub fn new(
         conn: &'c Connection,
@@ -184,21 +204,9 @@ impl<'c> ClockWriter<'c> {
                      closed = (?8 IS NULL OR ?8 <= (SELECT until FROM sweep))
                  WHERE cid = ?1",
             )?
-            .execute(params![
-                cid,
-                c.open_opened_at,
-                c.open_deadline,
-                c.open_due_soon_at,
-                c.open_policy,
-                c.weekend_moved,
-                c.sort_deadline,
-                c.closes_at,
-                c.last_message_at,
-                c.last_buyer_at,
-                c.last_agent_at,
-                c.stars,
-                c.starred,
-            ])?;
+            .execute(params_from_iter(
+                std::iter::once(&cid as &dyn ToSql).chain(c.values()),
+            ))?;
         Ok(())
     }
 
@@ -223,23 +231,11 @@ impl<'c> ClockWriter<'c> {
                      (?12 IS NOT NULL AND ?12 > max(?12 - 1, coalesce(?13, ?12 - 1))),
                      (?10 IS NULL OR ?10 <= (SELECT until FROM sweep)))",
             )?
-            .execute(params![
-                self.shop,
-                conversation,
-                buyer,
-                c.open_opened_at,
-                c.open_deadline,
-                c.open_due_soon_at,
-                c.open_policy,
-                c.weekend_moved,
-                c.sort_deadline,
-                c.closes_at,
-                c.last_message_at,
-                c.last_buyer_at,
-                c.last_agent_at,
-                c.stars,
-                c.starred,
-            ])?;
+            .execute(params_from_iter(
+                [&self.shop as &dyn ToSql, &conversation, &buyer]
+                    .into_iter()
+                    .chain(c.values()),
+            ))?;
         let cid = self.conn.last_insert_rowid();
         self.insert_items_sessions(cid, clock)?;
         Ok(cid)
