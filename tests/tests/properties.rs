@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use chrono::Duration;
 use kedai_core::engine;
-use kedai_core::history::parse_log;
 use kedai_core::inbox::InboxRow;
 use kedai_core::metrics::{self, Live, LiveConv, Unit};
 use kedai_core::model::{Event, Sender};
@@ -207,12 +206,7 @@ fn buyer_of(conversation: &str) -> String {
 }
 
 fn events(lines: &[String]) -> Vec<Event> {
-    parse_log(&lines.join("\n"), false)
-        .unwrap()
-        .events
-        .into_iter()
-        .map(|(_, e)| e)
-        .collect()
+    kedai_tests::events(&lines.join("\n"))
 }
 
 fn history_of(events: &[Event]) -> History {
@@ -220,17 +214,11 @@ fn history_of(events: &[Event]) -> History {
         .iter()
         .map(|e| serde_json::to_string(e).unwrap())
         .collect();
-    parse_log(&lines.join("\n"), false)
-        .unwrap()
-        .into_history()
-        .unwrap()
+    history(&lines)
 }
 
 fn history(lines: &[String]) -> History {
-    parse_log(&lines.join("\n"), false)
-        .unwrap()
-        .into_history()
-        .unwrap()
+    kedai_tests::history(&lines.join("\n"))
 }
 
 fn latest(history: &History) -> Ts {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
 use kedai_core::engine;
-use kedai_core::history::{parse_log, HistoryBuilder};
+use kedai_core::history::HistoryBuilder;
 use kedai_core::inbox::{self, Filter, InboxRow};
 use kedai_core::model::{Event, Mark, MarkAction, Message, Sender};
 use kedai_core::time::parse_instant;
@@ -54,7 +54,7 @@ fn export(store: &Store) -> String {
 }
 
 fn history(text: &str) -> History {
-    parse_log(text, false).unwrap().into_history().unwrap()
+    kedai_tests::history(text)
 }
 
 fn query(shop: Option<&str>, filter: Option<Filter>, now: Ts) -> InboxQuery {
@@ -421,12 +421,7 @@ fn check_random_writes(events: &[Event], seed: u64, live: Ts, earlier: &[Ts]) {
 }
 
 fn sample_events() -> Vec<Event> {
-    parse_log(SAMPLE, false)
-        .unwrap()
-        .events
-        .into_iter()
-        .map(|(_, e)| e)
-        .collect()
+    kedai_tests::events(SAMPLE)
 }
 
 #[test]
@@ -532,12 +527,7 @@ fn random_history(rng: &mut ChaCha8Rng) -> Vec<Event> {
             }
         }
     }
-    parse_log(&lines.join("\n"), false)
-        .unwrap()
-        .events
-        .into_iter()
-        .map(|(_, e)| e)
-        .collect()
+    kedai_tests::events(&lines.join("\n"))
 }
 
 #[test]
