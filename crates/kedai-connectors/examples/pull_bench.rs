@@ -16,20 +16,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kedai_connectors::{
-    all_messages, ClientOptions, Connector, Cursor, LazadaConfig, LazadaConnector, RateLimiter,
-    ShopeeConfig, ShopeeConnector, TiktokConfig, TiktokConnector, Tokens,
-};
+use kedai_connectors::{all_messages, ClientOptions, Cursor, RateLimiter};
 use kedai_core::{Platform, Region};
 use kedai_sim::SimConfig;
 use serde_json::Value;
-
-fn s(v: &Value, k: &str) -> String {
-    match &v[k] {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -94,44 +84,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .find(|x| x["platform"] == platform.as_str())
         .ok_or("no shop")?;
     let c = &shop["credentials"];
-    let tokens = Tokens::new(s(c, "access_token"), s(c, "refresh_token"));
+    let tokens = kedai_connectors::sim::tokens(c)?;
     let mut options = ClientOptions::for_platform(platform);
     if unlimited {
         options.limiter = RateLimiter::new(None);
     }
-    let connector: Arc<dyn Connector> = match platform {
-        Platform::Tiktok => Arc::new(TiktokConnector::new(
-            TiktokConfig::at(
-                &base,
-                &s(c, "app_key"),
-                &s(c, "app_secret"),
-                &s(c, "shop_id"),
-                &s(c, "shop_cipher"),
-            ),
-            tokens,
-            options,
-        )?),
-        Platform::Shopee => Arc::new(ShopeeConnector::new(
-            ShopeeConfig {
-                base_url: base.clone(),
-                partner_id: c["partner_id"].as_u64().ok_or("partner_id")?,
-                partner_key: s(c, "partner_key").into(),
-                shop_id: c["shop_id"].as_u64().ok_or("shop_id")?,
-            },
-            tokens,
-            options,
-        )?),
-        Platform::Lazada => Arc::new(LazadaConnector::new(
-            LazadaConfig::at(
-                &base,
-                &s(c, "app_key"),
-                &s(c, "app_secret"),
-                &s(c, "seller_id"),
-            ),
-            tokens,
-            options,
-        )?),
-    };
+    let connector = kedai_connectors::sim::connector(&base, platform, c, tokens, options)?;
 
     // Message pulls start as soon as a conversation page arrives: conversation listing and
     // message listing are different APIs (and rate-limit buckets), so they overlap.

@@ -10,6 +10,7 @@ pub mod oauth;
 pub mod ratelimit;
 pub mod shopee;
 pub mod sign;
+pub mod sim;
 pub mod tiktok;
 pub mod tokens;
 mod value;

@@ -9,8 +9,7 @@ use std::time::Duration;
 use kedai_connectors::oauth::{new_state, LoopbackListener};
 use kedai_connectors::{
     all_conversations, all_messages, ClientOptions, Connector, Conversation, Cursor, Error,
-    LazadaConfig, LazadaConnector, Outgoing, RetryPolicy, ShopeeConfig, ShopeeConnector,
-    TiktokConfig, TiktokConnector, Tokens,
+    Outgoing, RetryPolicy, TiktokConfig, TiktokConnector, Tokens,
 };
 use kedai_core::{Event, Message, Platform, Region};
 use kedai_sim::{SimConfig, SimHandle};
@@ -70,10 +69,7 @@ async fn shop(base: &str, platform: Platform) -> (String, Value) {
 }
 
 fn s(v: &Value, k: &str) -> String {
-    match &v[k] {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
+    kedai_connectors::sim::credential(v, k).unwrap()
 }
 
 fn fast_options(p: Platform) -> ClientOptions {
@@ -95,53 +91,12 @@ fn connector(
     tokens: Tokens,
     options: ClientOptions,
 ) -> Arc<dyn Connector> {
-    match p {
-        Platform::Tiktok => Arc::new(
-            TiktokConnector::new(
-                TiktokConfig::at(
-                    base,
-                    &s(c, "app_key"),
-                    &s(c, "app_secret"),
-                    &s(c, "shop_id"),
-                    &s(c, "shop_cipher"),
-                ),
-                tokens,
-                options,
-            )
-            .unwrap(),
-        ),
-        Platform::Shopee => Arc::new(
-            ShopeeConnector::new(
-                ShopeeConfig {
-                    base_url: base.to_owned(),
-                    partner_id: c["partner_id"].as_u64().unwrap(),
-                    partner_key: s(c, "partner_key").into(),
-                    shop_id: c["shop_id"].as_u64().unwrap(),
-                },
-                tokens,
-                options,
-            )
-            .unwrap(),
-        ),
-        Platform::Lazada => Arc::new(
-            LazadaConnector::new(
-                LazadaConfig::at(
-                    base,
-                    &s(c, "app_key"),
-                    &s(c, "app_secret"),
-                    &s(c, "seller_id"),
-                ),
-                tokens,
-                options,
-            )
-            .unwrap(),
-        ),
-    }
+    kedai_connectors::sim::connector(base, p, c, tokens, options).unwrap()
 }
 
 async fn connect(base: &str, p: Platform, options: ClientOptions) -> (String, Arc<dyn Connector>) {
     let (local, c) = shop(base, p).await;
-    let tokens = Tokens::new(s(&c, "access_token"), s(&c, "refresh_token"));
+    let tokens = kedai_connectors::sim::tokens(&c).unwrap();
     (local, connector(base, p, &c, tokens, options))
 }
 
@@ -524,7 +479,7 @@ async fn tiktok_authorized_shops_give_the_shop_cipher() {
             &s(&creds, "shop_id"),
             "",
         ),
-        Tokens::new(s(&creds, "access_token"), s(&creds, "refresh_token")),
+        kedai_connectors::sim::tokens(&creds).unwrap(),
         fast_options(Platform::Tiktok),
     )
     .unwrap();
