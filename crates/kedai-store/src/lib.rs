@@ -10,6 +10,7 @@ mod inbox;
 mod migrate;
 mod read;
 mod rows;
+mod sync;
 mod write;
 
 use std::path::Path;
@@ -21,6 +22,8 @@ pub use error::StoreError;
 pub use eventlog::ImportReport;
 pub use inbox::InboxQuery;
 pub use read::Change;
+pub use sync::{OutboxEntry, OutboxState, Quarantined, ShopHealth, SyncConversation, SyncPage};
+pub use write::Applied;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

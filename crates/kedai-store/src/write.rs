@@ -55,6 +55,17 @@ impl Store {
         events: impl IntoIterator<Item = (usize, Event)>,
         lenient: bool,
     ) -> Result<Applied> {
+        self.apply_with(events, lenient, |_| Ok(()))
+    }
+
+    /// As [`Store::apply_numbered`], with `also` run in the same transaction after the
+    /// events are written (sync cursors, the outbox): all of it commits or none.
+    pub(crate) fn apply_with(
+        &mut self,
+        events: impl IntoIterator<Item = (usize, Event)>,
+        lenient: bool,
+        also: impl FnOnce(&Transaction<'_>) -> Result<()>,
+    ) -> Result<Applied> {
         let mut builder = HistoryBuilder::new().lenient(lenient);
         for (shop, _) in self.shops()? {
             builder.known_shop(shop);
@@ -101,6 +112,7 @@ impl Store {
         if let Some(deferred) = deferred {
             deferred.restore(&tx)?;
         }
+        also(&tx)?;
         tx.commit()?;
         self.after_write(&touched, &recomputed)?;
         let conversations = recomputed.values().map(Vec::len).sum();

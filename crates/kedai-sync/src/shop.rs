@@ -1,0 +1,384 @@
+//! One shop: a sync pass from the persisted cursor, page by page, each page applied with its
+//! cursor in one transaction; and the outbox, delivered in order, never twice.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::Duration as ChronoDuration;
+use kedai_connectors::{
+    all_messages, Connector, Conversation, Cursor, Error as WireError, Outgoing, Rejected,
+    WireMessage,
+};
+use kedai_core::{Kind, Message, Sender, Ts};
+use kedai_store::{OutboxEntry, OutboxState, Quarantined, SyncConversation, SyncPage};
+use serde::{Deserialize, Serialize};
+
+use crate::{Clock, Db, SyncError, SyncOptions};
+
+/// The cursor persisted per shop (`sync_state.state`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ShopCursor {
+    /// Conversations whose last message is at or before this instant (ms) were synced.
+    pub watermark: Option<i64>,
+    /// A pass under way.
+    pub pass: Option<Pass>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pass {
+    /// The listing cursor of the pass's next page.
+    pub next: Cursor,
+    /// Conversations at or before this instant (ms) are not looked at in this pass.
+    pub stop: i64,
+    /// The newest last-message instant seen in the pass: the next watermark.
+    pub newest: Option<i64>,
+    /// A conversation record was set aside: the watermark stays, so it is read again.
+    pub dirty: bool,
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PassReport {
+    pub pages: usize,
+    pub conversations: usize,
+    pub messages: usize,
+    pub quarantined: usize,
+}
+
+/// How many times a listing may serve the same cursor in one pass before it is an error.
+const MAX_CURSOR_REPEATS: u32 = 8;
+
+pub struct ShopSync {
+    pub shop: String,
+    pub connector: Arc<dyn Connector>,
+    pub db: Db,
+    pub clock: Clock,
+    pub options: SyncOptions,
+}
+
+fn ms(t: Ts) -> i64 {
+    t.timestamp_millis()
+}
+
+fn quarantined(
+    shop: &str,
+    kind: &str,
+    conversation: Option<&str>,
+    r: Rejected,
+    now: Ts,
+) -> Quarantined {
+    Quarantined {
+        shop: shop.to_owned(),
+        kind: kind.to_owned(),
+        conversation: conversation.map(str::to_owned),
+        raw: r.raw,
+        error: r.error,
+        at: now,
+    }
+}
+
+impl ShopSync {
+    async fn cursor(&self) -> Result<ShopCursor, SyncError> {
+        let shop = self.shop.clone();
+        let state = self.db.call(move |s| s.sync_state(&shop)).await?;
+        Ok(match state.as_deref() {
+            None | Some("{}") => ShopCursor::default(),
+            Some(text) => serde_json::from_str(text).map_err(|e| {
+                SyncError::Corrupt(format!("the sync cursor of shop `{}`: {e}", self.shop))
+            })?,
+        })
+    }
+
+    /// Runs one pass to its end from where the last one stopped (a crash resumes mid-pass).
+    pub async fn pass(&self) -> Result<PassReport, SyncError> {
+        let mut cursor = self.cursor().await?;
+        let now = self.clock.now();
+        let horizon = ms(now - ChronoDuration::from_std(self.options.backfill).unwrap_or_default());
+        let mut pass = cursor.pass.take().unwrap_or_else(|| Pass {
+            next: Cursor::Start,
+            // one second back: listings carry whole seconds on some platforms
+            stop: cursor
+                .watermark
+                .map_or(horizon, |w| (w - 1_000).max(horizon)),
+            newest: None,
+            dirty: false,
+        });
+        let mut report = PassReport::default();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut visited: HashMap<Cursor, u32> = HashMap::new();
+        loop {
+            let page = self.connector.list_conversations(&pass.next).await?;
+            report.pages += 1;
+            let now = self.clock.now();
+            let mut reached_stop = false;
+            let mut todo = Vec::new();
+            for c in page.items {
+                let at = c.last_message_at.map(ms);
+                if let Some(at) = at {
+                    pass.newest = Some(pass.newest.map_or(at, |n| n.max(at)));
+                    if at <= pass.stop {
+                        reached_stop = true;
+                        continue;
+                    }
+                }
+                if seen.insert(c.id.clone()) {
+                    todo.push(c);
+                }
+            }
+            let mut out = SyncPage {
+                shop: self.shop.clone(),
+                ..Default::default()
+            };
+            for r in page.rejected {
+                pass.dirty = true;
+                out.quarantined
+                    .push(quarantined(&self.shop, "conversation", None, r, now));
+            }
+            for c in &todo {
+                self.conversation(c, pass.stop.min(horizon), &mut out, now)
+                    .await?;
+            }
+            report.conversations += todo.len();
+            report.messages += out.messages.len();
+            report.quarantined += out.quarantined.len();
+            let next = page.next.filter(|_| !reached_stop);
+            let finished = next.is_none();
+            if let Some(n) = &next {
+                let served = visited.entry(n.clone()).or_insert(0);
+                *served += 1;
+                if *served > MAX_CURSOR_REPEATS {
+                    return Err(SyncError::Wire(WireError::Malformed {
+                        context: format!("conversation paging does not advance: {n:?}"),
+                    }));
+                }
+            }
+            let state = if finished {
+                ShopCursor {
+                    watermark: if pass.dirty {
+                        cursor.watermark
+                    } else {
+                        pass.newest.or(cursor.watermark)
+                    },
+                    pass: None,
+                }
+            } else {
+                pass.next = next.clone().expect("not finished");
+                ShopCursor {
+                    watermark: cursor.watermark,
+                    pass: Some(pass.clone()),
+                }
+            };
+            out.state = Some(serde_json::to_string(&state).expect("a cursor serializes"));
+            self.db.call(move |s| s.apply_sync_page(out)).await?;
+            if finished {
+                return Ok(report);
+            }
+        }
+    }
+
+    /// Pulls one conversation's new messages into `out`.
+    async fn conversation(
+        &self,
+        c: &Conversation,
+        horizon: i64,
+        out: &mut SyncPage,
+        now: Ts,
+    ) -> Result<(), SyncError> {
+        let (shop, id) = (self.shop.clone(), c.id.clone());
+        let (stored, last) = self
+            .db
+            .call(move |s| {
+                Ok((
+                    s.sync_conversation(&shop, &id)?,
+                    s.last_message_at(&shop, &id)?,
+                ))
+            })
+            .await?;
+        let resync = stored.as_ref().is_some_and(|s| s.resync);
+        let stop = match last {
+            Some(last) if !resync => ms(last) - 1_000,
+            _ => horizon,
+        };
+        let stop = chrono::DateTime::from_timestamp_millis(stop);
+        let pulled = all_messages(self.connector.as_ref(), c, Cursor::Start, stop).await?;
+        let rejected = !pulled.rejected.is_empty();
+        for r in pulled.rejected {
+            out.quarantined
+                .push(quarantined(&self.shop, "message", Some(&c.id), r, now));
+        }
+        out.messages.extend(
+            pulled
+                .items
+                .iter()
+                .map(|m| m.to_event(&self.shop, &c.id, &c.buyer)),
+        );
+        out.conversations.push(SyncConversation {
+            id: c.id.clone(),
+            wire: serde_json::to_string(c).expect("a conversation serializes"),
+            resync: rejected,
+        });
+        Ok(())
+    }
+
+    /// Delivers the shop's waiting replies, oldest first. A conversation whose reply fails
+    /// keeps its later replies back, so they never go out of order. The number delivered.
+    pub async fn outbox(&self) -> Result<usize, SyncError> {
+        let shop = self.shop.clone();
+        let pending = self.db.call(move |s| s.outbox_pending(&shop)).await?;
+        let mut held: HashSet<String> = HashSet::new();
+        let mut delivered = 0;
+        for entry in pending {
+            if held.contains(&entry.conversation) {
+                continue;
+            }
+            match self.deliver(&entry).await {
+                Ok(()) => delivered += 1,
+                Err(e) => {
+                    held.insert(entry.conversation.clone());
+                    let retryable = e.is_retryable();
+                    let text = e.to_string();
+                    let id = entry.id;
+                    self.db
+                        .call(move |s| s.outbox_failed(id, &text, retryable))
+                        .await?;
+                    if matches!(e, SyncError::Wire(WireError::AuthExpired)) {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        Ok(delivered)
+    }
+
+    async fn deliver(&self, entry: &OutboxEntry) -> Result<(), SyncError> {
+        let (shop, conv_id) = (self.shop.clone(), entry.conversation.clone());
+        let (wire, buyer) = self
+            .db
+            .call(move |s| {
+                Ok((
+                    s.sync_conversation(&shop, &conv_id)?,
+                    s.conversation_buyer(&shop, &conv_id)?,
+                ))
+            })
+            .await?;
+        let Some(wire) = wire else {
+            return Err(SyncError::NotSynced(entry.conversation.clone()));
+        };
+        let conv: Conversation = serde_json::from_str(&wire.wire).map_err(|e| {
+            SyncError::Corrupt(format!(
+                "the record of conversation `{}`: {e}",
+                entry.conversation
+            ))
+        })?;
+        let buyer = buyer.unwrap_or_else(|| conv.buyer.clone());
+        // An earlier attempt may have gone through: look before sending again.
+        if let Some(before) = entry
+            .before_ids
+            .as_deref()
+            .filter(|_| entry.attempts > 0 || entry.state == OutboxState::Sending)
+        {
+            let before: Before = serde_json::from_str(before)
+                .map_err(|e| SyncError::Corrupt(format!("outbox entry {}: {e}", entry.id)))?;
+            if let Some(found) = self.find_sent(&conv, entry, &before).await? {
+                let message = found.to_event(&self.shop, &conv.id, &buyer);
+                let id = entry.id;
+                let now = self.clock.now();
+                self.db
+                    .call(move |s| s.outbox_sent(id, message, now))
+                    .await?;
+                return Ok(());
+            }
+        }
+        let before = match &entry.before_ids {
+            Some(b) => b.clone(),
+            None => {
+                let first = self.connector.list_messages(&conv, &Cursor::Start).await?;
+                serde_json::to_string(&Before::of(&first.items)).expect("serializes")
+            }
+        };
+        let id = entry.id;
+        self.db
+            .call(move |s| s.outbox_sending(id, Some(&before)))
+            .await?;
+        let sent = self
+            .connector
+            .send(
+                &conv,
+                &Outgoing::Text {
+                    text: entry.text.clone(),
+                },
+            )
+            .await?;
+        let now = self.clock.now();
+        let message = Message {
+            shop: self.shop.clone(),
+            conversation: conv.id.clone(),
+            id: sent.message_id,
+            at: now,
+            from: Sender::Agent,
+            buyer,
+            kind: Kind::Text,
+            text: Some(entry.text.clone()),
+            agent: None,
+            faq_chat_with_agent: None,
+            platform_handled: None,
+        };
+        self.db
+            .call(move |s| s.outbox_sent(id, message, now))
+            .await?;
+        Ok(())
+    }
+
+    /// The reply among the messages sent since `before`: the seller's, the same text, not
+    /// already claimed by another outbox entry.
+    async fn find_sent(
+        &self,
+        conv: &Conversation,
+        entry: &OutboxEntry,
+        before: &Before,
+    ) -> Result<Option<WireMessage>, SyncError> {
+        let stop = before
+            .newest
+            .and_then(|n| chrono::DateTime::from_timestamp_millis(n - 1_000));
+        let pulled = all_messages(self.connector.as_ref(), conv, Cursor::Start, stop).await?;
+        let shop = self.shop.clone();
+        let claimed: HashSet<String> = self
+            .db
+            .call(move |s| {
+                Ok(s.outbox(Some(&shop), None)?
+                    .into_iter()
+                    .filter_map(|e| e.message_id)
+                    .collect())
+            })
+            .await?;
+        let mut candidates: Vec<WireMessage> = pulled
+            .items
+            .into_iter()
+            .filter(|m| {
+                m.sender == Sender::Agent
+                    && m.text.as_deref() == Some(entry.text.as_str())
+                    && !before.ids.contains(&m.id)
+                    && !claimed.contains(&m.id)
+            })
+            .collect();
+        candidates.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        Ok(candidates.into_iter().next())
+    }
+}
+
+/// What the conversation held on the platform before the first attempt to send a reply.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Before {
+    ids: HashSet<String>,
+    /// The newest message's instant (ms).
+    newest: Option<i64>,
+}
+
+impl Before {
+    fn of(items: &[WireMessage]) -> Before {
+        Before {
+            ids: items.iter().map(|m| m.id.clone()).collect(),
+            newest: items.iter().map(|m| ms(m.created_at)).max(),
+        }
+    }
+}
