@@ -496,6 +496,8 @@ impl Walk<'_> {
             }
             _ => {
                 let mut item = self.new_item(m, None);
+                // Most inquiries have one counted message: room for exactly that.
+                item.counted_at.reserve_exact(1);
                 item.counted_at.push(m.at);
                 item.first_in_session = self.session_open && !self.session_has_inquiry;
                 self.session_has_inquiry = true;
@@ -518,6 +520,10 @@ impl Walk<'_> {
         if let (Some(agent), true) = (&m.agent, self.session_open) {
             let session = self.sessions.last_mut().expect("open session");
             if !session.agents.iter().any(|(a, _)| a == agent) {
+                if session.agents.is_empty() {
+                    // Most sessions have one agent: room for exactly that.
+                    session.agents.reserve_exact(1);
+                }
                 session.agents.push((agent.clone(), m.at));
             }
         }
