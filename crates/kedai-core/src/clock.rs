@@ -398,7 +398,16 @@ struct Walk<'a> {
     items: Vec<Item>,
     sessions: Vec<Session>,
     session_open: bool,
-    last_activity: Option<Ts>,
+    /// The open session's last message plus [`AUTO_CLOSE`]: when it ends if nothing more
+    /// happens (worked out once per message, the one calendar sum a message costs).
+    auto_close_at: Option<Ts>,
+    /// The current session already has an inquiry (its first is the one TikTok judges).
+    session_has_inquiry: bool,
+    /// The shop's inbox and secondary policies and the inbox policy's due-soon lead,
+    /// looked up once per conversation rather than per item.
+    policy: Policy,
+    secondary: Option<Policy>,
+    lead: Option<Duration>,
     open: Option<(usize, OpenState)>,
     /// Inquiries of the current session still waiting for an agent message: those from
     /// this position on (items are appended in order; left-out messages are skipped).
@@ -427,9 +436,9 @@ impl Walk<'_> {
     }
 
     fn auto_close_before(&mut self, t: Ts) {
-        if let Some(last) = self.last_activity {
-            if self.session_open && t >= last + AUTO_CLOSE {
-                self.close_session(last + AUTO_CLOSE, false);
+        if let Some(close) = self.auto_close_at {
+            if self.session_open && t >= close {
+                self.close_session(close, false);
             }
         }
     }
@@ -442,16 +451,19 @@ impl Walk<'_> {
                 index: self.sessions.len() as u32,
                 started_at: m.at,
                 seller_initiated: m.from != Sender::Buyer,
-                ended_at: m.at + AUTO_CLOSE,
+                // Set just below, with the session's latest message.
+                ended_at: m.at,
                 ended_by_agent: false,
                 ratings: Vec::new(),
                 agents: Vec::new(),
             });
             self.session_open = true;
+            self.session_has_inquiry = false;
         }
         if self.session_open {
-            self.last_activity = Some(m.at);
-            self.sessions.last_mut().expect("open session").ended_at = m.at + AUTO_CLOSE;
+            let close = m.at + AUTO_CLOSE;
+            self.auto_close_at = Some(close);
+            self.sessions.last_mut().expect("open session").ended_at = close;
         }
         match m.from {
             Sender::Buyer | Sender::System => self.buyer_message(m),
@@ -484,13 +496,11 @@ impl Walk<'_> {
             }
             _ => {
                 let mut item = self.new_item(m, None);
+                // Most inquiries have one counted message: room for exactly that.
+                item.counted_at.reserve_exact(1);
                 item.counted_at.push(m.at);
-                let session = item.session;
-                item.first_in_session = self.session_open
-                    && !self
-                        .items
-                        .iter()
-                        .any(|x| x.session == session && x.is_inquiry());
+                item.first_in_session = self.session_open && !self.session_has_inquiry;
+                self.session_has_inquiry = true;
                 self.items.push(item);
                 let i = self.items.len() - 1;
                 self.open = Some((i, OpenState::Open));
@@ -510,6 +520,10 @@ impl Walk<'_> {
         if let (Some(agent), true) = (&m.agent, self.session_open) {
             let session = self.sessions.last_mut().expect("open session");
             if !session.agents.iter().any(|(a, _)| a == agent) {
+                if session.agents.is_empty() {
+                    // Most sessions have one agent: room for exactly that.
+                    session.agents.reserve_exact(1);
+                }
                 session.agents.push((agent.clone(), m.at));
             }
         }
@@ -551,10 +565,11 @@ impl Walk<'_> {
 
     fn new_item(&self, m: &Message, excluded: Option<Exclusion>) -> Item {
         let shop = self.ctx.shop;
-        let policy = Policy::inbox(shop.platform, shop.region);
+        let policy = self.policy;
         let coverage = self.ctx.timeline.weekend_coverage_on(m.at);
         let deadline = policy::deadline(policy, shop.tz, m.at, coverage);
-        let deadline2 = Policy::secondary(shop.platform, shop.region)
+        let deadline2 = self
+            .secondary
             .filter(|p| *p != Policy::Lazada10min || policy::in_lazada_10min_window(shop.tz, m.at))
             .map(|p| policy::deadline(p, shop.tz, m.at, coverage));
         Item {
@@ -568,7 +583,7 @@ impl Walk<'_> {
             first_in_session: false,
             policy,
             deadline,
-            due_soon_at: self.ctx.settings.lead(policy).map(|lead| deadline - lead),
+            due_soon_at: self.lead.map(|lead| deadline - lead),
             weekend_moved: coverage && deadline != policy::deadline(policy, shop.tz, m.at, false),
             deadline2,
             agent_reply_at: None,
@@ -582,6 +597,8 @@ impl Walk<'_> {
 /// Runs the reply clock over one conversation. `conv` must be sorted
 /// ([`ConversationFacts::sort`]).
 pub fn derive(ctx: ShopContext<'_>, conv: &ConversationFacts) -> ConversationClock {
+    let (platform, region) = (ctx.shop.platform, ctx.shop.region);
+    let policy = Policy::inbox(platform, region);
     let mut walk = Walk {
         ctx,
         conv,
@@ -594,7 +611,11 @@ pub fn derive(ctx: ShopContext<'_>, conv: &ConversationFacts) -> ConversationClo
         ),
         sessions: Vec::new(),
         session_open: false,
-        last_activity: None,
+        auto_close_at: None,
+        session_has_inquiry: false,
+        policy,
+        secondary: Policy::secondary(platform, region),
+        lead: ctx.settings.lead(policy),
         open: None,
         awaiting_agent: 0,
         awaiting_followup: None,

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
 use crate::model::*;
 use crate::time::Ts;
@@ -125,9 +126,28 @@ impl std::fmt::Display for LineError {
 
 /// Parses one line. Blank lines are `Ok(None)`.
 pub fn parse_line(text: &str) -> Result<Option<Event>, String> {
+    parse_line_with(text, &mut String::new())
+}
+
+/// How a message line starts when the tag comes first, as every writer of the log writes it.
+const MESSAGE_TAG: &str = r#"{"type":"message","#;
+
+/// [`parse_line`] with a buffer to reuse. A message line whose tag comes first is read
+/// straight into a [`Message`] (an internally tagged enum first buffers every field of the
+/// line, which costs about as much again); whatever that fast read does not accept is read
+/// the ordinary way, so results and error messages are those of the `Event` reader.
+fn parse_line_with(text: &str, buf: &mut String) -> Result<Option<Event>, String> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
+    }
+    if let Some(rest) = text.strip_prefix(MESSAGE_TAG) {
+        buf.clear();
+        buf.push('{');
+        buf.push_str(rest);
+        if let Ok(m) = serde_json::from_str::<Message>(buf) {
+            return Ok(Some(Event::Message(m)));
+        }
     }
     serde_json::from_str::<Event>(text)
         .map(Some)
@@ -166,7 +186,9 @@ pub struct HistoryBuilder {
     shops: BTreeMap<String, ShopHistory>,
     pending: Vec<(usize, Event)>,
     errors: Vec<LineError>,
-    message_lines: HashMap<(String, String), usize>,
+    /// The line of each message id, by shop (ids are per shop); a fast hash, since every
+    /// message of a log passes through it.
+    message_lines: HashMap<String, FxHashMap<String, usize>>,
     order_lines: HashMap<(String, String), usize>,
 }
 
@@ -251,37 +273,38 @@ impl HistoryBuilder {
     }
 
     fn place(&mut self, line: usize, event: Event) -> Result<(), String> {
-        let shop_id = event.shop().to_owned();
-        let Some(shop) = self.shops.get_mut(&shop_id) else {
+        let Some(shop) = self.shops.get_mut(event.shop()) else {
             return Err(format!(
-                "shop `{shop_id}` is not declared by any `shop` line"
+                "shop `{}` is not declared by any `shop` line",
+                event.shop()
             ));
         };
+        let shop_id = &shop.shop.shop;
         match event {
             Event::Shop(_) => unreachable!("shops are placed by add"),
             Event::Message(m) => {
-                let key = (shop_id, m.id.clone());
-                if !shop.conversations.contains_key(&m.conversation) {
-                    shop.conversations.insert(
-                        m.conversation.clone(),
-                        ConversationFacts {
+                let conv = match shop.conversations.get_mut(&m.conversation) {
+                    Some(conv) => conv,
+                    None => shop
+                        .conversations
+                        .entry(m.conversation.clone())
+                        .or_insert_with(|| ConversationFacts {
                             conversation: m.conversation.clone(),
                             buyer: m.buyer.clone(),
                             ..Default::default()
-                        },
-                    );
-                }
-                let conv = shop
-                    .conversations
-                    .get_mut(&m.conversation)
-                    .expect("inserted above");
+                        }),
+                };
                 if conv.buyer != m.buyer {
                     return Err(format!(
                         "conversation `{}` is with buyer `{}`, not `{}`",
                         m.conversation, conv.buyer, m.buyer
                     ));
                 }
-                if let Some(&first) = self.message_lines.get(&key) {
+                let lines = match self.message_lines.get_mut(shop_id.as_str()) {
+                    Some(lines) => lines,
+                    None => self.message_lines.entry(shop_id.clone()).or_default(),
+                };
+                if let Some(&first) = lines.get(&m.id) {
                     return match conv.messages.iter().find(|x| x.id == m.id) {
                         Some(x) if *x == m => Ok(()),
                         _ => Err(format!(
@@ -290,7 +313,7 @@ impl HistoryBuilder {
                         )),
                     };
                 }
-                self.message_lines.insert(key, line);
+                lines.insert(m.id.clone(), line);
                 conv.messages.push(m);
             }
             Event::HolidayMode(s) => shop.timeline.holiday_mode.push(s),
@@ -303,7 +326,7 @@ impl HistoryBuilder {
             Event::Mark(m) => conversation_of(shop, &m.conversation)?.marks.push(m),
             Event::Rating(r) => conversation_of(shop, &r.conversation)?.ratings.push(r),
             Event::Order(o) => {
-                let key = (shop_id, o.id.clone());
+                let key = (shop_id.clone(), o.id.clone());
                 if let Some(&first) = self.order_lines.get(&key) {
                     return match shop.orders.iter().find(|x| x.id == o.id) {
                         Some(x) if *x == o => Ok(()),
@@ -340,18 +363,23 @@ pub struct History {
 /// Parses every line of an event log. Strict mode fails with every bad line; lenient mode
 /// skips them and returns them as warnings.
 pub fn parse_log(text: &str, lenient: bool) -> Result<ParsedLog, Vec<LineError>> {
-    let mut errors = Vec::new();
-    let mut events = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        match parse_line(raw) {
-            Ok(Some(e)) => events.push((i + 1, e)),
-            Ok(None) => {}
-            Err(message) => errors.push(LineError {
-                line: i + 1,
-                message,
-            }),
+    // A large log is read in two halves at once (lines are independent); the halves are
+    // joined in line order, so the result is that of one pass.
+    let (events, errors) = match split_at_line(text) {
+        Some((first, second)) if text.len() >= PARALLEL_BYTES => {
+            let skip = first.lines().count();
+            let (a, b) = std::thread::scope(|s| {
+                let second = s.spawn(|| parse_lines(second, skip));
+                (parse_lines(first, 0), second.join())
+            });
+            let b = b.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let (mut events, mut errors) = a;
+            events.extend(b.0);
+            errors.extend(b.1);
+            (events, errors)
         }
-    }
+        _ => parse_lines(text, 0),
+    };
     if !lenient && !errors.is_empty() {
         return Err(errors);
     }
@@ -359,6 +387,32 @@ pub fn parse_log(text: &str, lenient: bool) -> Result<ParsedLog, Vec<LineError>>
         events,
         warnings: errors,
     })
+}
+
+/// Logs from this size on are parsed on two threads.
+const PARALLEL_BYTES: usize = 1 << 20;
+
+/// `text` cut in two at the line break nearest its middle, if it has one there.
+fn split_at_line(text: &str) -> Option<(&str, &str)> {
+    let middle = text.len() / 2;
+    let cut = middle + text.as_bytes()[middle..].iter().position(|&b| b == b'\n')? + 1;
+    Some(text.split_at(cut))
+}
+
+/// Parses the lines of `text`, numbering them from `skip + 1`.
+fn parse_lines(text: &str, skip: usize) -> (Vec<(usize, Event)>, Vec<LineError>) {
+    let mut errors = Vec::new();
+    let mut events = Vec::new();
+    let mut buf = String::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = skip + i + 1;
+        match parse_line_with(raw, &mut buf) {
+            Ok(Some(e)) => events.push((line, e)),
+            Ok(None) => {}
+            Err(message) => errors.push(LineError { line, message }),
+        }
+    }
+    (events, errors)
 }
 
 #[derive(Debug, Default)]

@@ -18,7 +18,11 @@ const TABLES: &[&str] = &["conversations", "items", "sessions"];
 
 /// The `CREATE INDEX` statements of the dropped indexes, exactly as the schema holds them.
 #[must_use = "the dropped indexes must be created again before the commit"]
-pub(crate) struct Deferred(Vec<String>);
+pub(crate) struct Deferred {
+    indexes: Vec<String>,
+    /// The `cache_size` to go back to after the load.
+    cache: i64,
+}
 
 /// Drops the deferred indexes when the batch is large and no conversation is stored yet.
 pub(crate) fn defer_indexes(
@@ -44,18 +48,34 @@ pub(crate) fn defer_indexes(
     for (name, _) in &indexes {
         tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
     }
-    Ok(Some(Deferred(
-        indexes.into_iter().map(|(_, sql)| sql).collect(),
-    )))
+    // The whole load stays in the page cache until the commit: a cache smaller than the
+    // load spills pages to the WAL mid-write, writes some of them again when they change
+    // once more, and reads them back when the indexes are built.
+    let cache: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    tx.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+    Ok(Some(Deferred {
+        indexes: indexes.into_iter().map(|(_, sql)| sql).collect(),
+        cache,
+    }))
 }
+
+/// The page cache during a bulk load, in KiB as `PRAGMA cache_size` takes it (negative):
+/// 2 GiB, an upper bound that pages fill only as the load needs them.
+const BULK_CACHE_KIB: i64 = -2 * 1024 * 1024;
 
 impl Deferred {
     /// Creates the dropped indexes again, over every row now stored.
     pub(crate) fn restore(self, tx: &Transaction<'_>) -> Result<()> {
-        for sql in &self.0 {
+        for sql in &self.indexes {
             tx.execute_batch(sql)?;
         }
         Ok(())
+    }
+
+    /// The page cache size before the load, to set again once the load is committed or
+    /// rolled back (a smaller cache then drops the pages over it).
+    pub(crate) fn cache_size(&self) -> i64 {
+        self.cache
     }
 }
 

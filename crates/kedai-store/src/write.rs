@@ -106,14 +106,13 @@ impl Store {
             .query_row([], |r| r.get::<_, bool>(0))?;
         // A large load into an empty store builds its secondary indexes once at the end.
         let deferred = bulk::defer_indexes(&tx, only_created, &history)?;
-        let touched = write_history(&tx, &mut history, only_created)?;
-        let recomputed = derive::recompute(&tx, &touched)?;
-        record_changes(&tx, &touched, &recomputed)?;
-        if let Some(deferred) = deferred {
-            deferred.restore(&tx)?;
+        let cache = deferred.as_ref().map(bulk::Deferred::cache_size);
+        let written = write_batch(tx, &mut history, only_created, deferred, also);
+        if let Some(cache) = cache {
+            // Committed or rolled back: the bulk load's page cache goes back to its size.
+            self.conn.pragma_update(None, "cache_size", cache)?;
         }
-        also(&tx)?;
-        tx.commit()?;
+        let (touched, recomputed) = written?;
         self.after_write(&touched, &recomputed)?;
         let conversations = recomputed.values().map(Vec::len).sum();
         Ok(Applied {
@@ -173,6 +172,25 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Writes a batch's history and everything derived from it, and commits.
+fn write_batch(
+    tx: Transaction<'_>,
+    history: &mut History,
+    only_created: bool,
+    deferred: Option<bulk::Deferred>,
+    also: impl FnOnce(&Transaction<'_>) -> Result<()>,
+) -> Result<(Touched, Recomputed)> {
+    let touched = write_history(&tx, history, only_created)?;
+    let recomputed = derive::recompute(&tx, &touched)?;
+    record_changes(&tx, &touched, &recomputed)?;
+    if let Some(deferred) = deferred {
+        deferred.restore(&tx)?;
+    }
+    also(&tx)?;
+    tx.commit()?;
+    Ok((touched, recomputed))
 }
 
 fn write_history(
