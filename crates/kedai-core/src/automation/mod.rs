@@ -1,0 +1,10 @@
+//! Issue 5: chatbot rules for off-hours and weekends, intent tags and sentiment, buyer
+//! insights, reply suggestions and the policy guard. Pure: no I/O, `now` is passed in.
+
+pub mod intent;
+pub mod lexicon;
+pub mod sentiment;
+pub mod text;
+
+pub use intent::{Intent, IntentContext, IntentTagger, OrderStage};
+pub use sentiment::{Sentiment, SentimentScorer};
