@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use super::lexicon::{Entry, Lexicon};
+use super::sentiment::SentimentScorer;
 use super::text::words;
 use crate::model::Kind;
 
@@ -87,8 +88,12 @@ pub struct IntentContext {
 #[derive(Debug, Clone)]
 pub struct IntentTagger {
     lexicon: Lexicon,
+    complaints: SentimentScorer,
     pub disabled: BTreeSet<Intent>,
 }
+
+/// A sentiment score this low marks a complaint.
+const COMPLAINT_AT: i32 = -3;
 
 const LABELS: [&str; 3] = ["pre_purchase", "logistics", "aftersales"];
 
@@ -103,6 +108,7 @@ impl Default for IntentTagger {
             .clone();
         IntentTagger {
             lexicon,
+            complaints: SentimentScorer::default(),
             disabled: BTreeSet::new(),
         }
     }
@@ -179,6 +185,11 @@ impl IntentTagger {
             if s > 0 && best.is_none_or(|(_, b)| s >= b) {
                 best = Some((intent, s));
             }
+        }
+        // Seed 002: Aftersales covers complaints. A clearly unhappy message that names no
+        // topic is one.
+        if best.is_none() && self.complaints.score(text) <= COMPLAINT_AT {
+            best = Some((Intent::Aftersales, 0));
         }
         best.map(|(i, _)| i).filter(|i| !self.disabled.contains(i))
     }

@@ -1,0 +1,183 @@
+//! The automation's measured figures, shared by the eval test (which asserts the targets of
+//! issue 5) and `examples/automation_eval.rs` (which also times suggestions in release mode).
+//! The labelled sets live in `tests/fixtures/automation/` with a README on how they were made.
+//! Held out of tuning: every third data line of each set (0-based index % 3 == 2).
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use kedai_core::automation::{
+    Intent, IntentContext, IntentTagger, OrderStage, Sentiment, SentimentScorer,
+};
+use kedai_core::model::Kind;
+
+pub const BUYER_MESSAGES: &str =
+    include_str!("../../../../tests/fixtures/automation/buyer_messages.tsv");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    Tuning,
+    HeldOut,
+}
+
+impl Part {
+    pub fn of(index: usize) -> Part {
+        if index % 3 == 2 {
+            Part::HeldOut
+        } else {
+            Part::Tuning
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Tuning => "tuning",
+            Part::HeldOut => "held-out",
+        }
+    }
+}
+
+/// Data lines of a tab-separated set (comments and blank lines skipped), with their part.
+pub fn rows(text: &str) -> Vec<(Part, Vec<&str>)> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .enumerate()
+        .map(|(i, l)| (Part::of(i), l.split('\t').collect()))
+        .collect()
+}
+
+pub struct Labelled<'a> {
+    pub lang: &'a str,
+    pub intent: Option<Intent>,
+    pub sentiment: Sentiment,
+    pub ctx: IntentContext,
+    pub text: &'a str,
+}
+
+pub fn buyer_messages() -> Vec<(Part, Labelled<'static>)> {
+    rows(BUYER_MESSAGES)
+        .into_iter()
+        .map(|(part, c)| {
+            let ctx = parse_context(c[3]);
+            let intent = match c[1] {
+                "-" => None,
+                s => Some(Intent::parse(s).unwrap_or_else(|| panic!("intent `{s}`"))),
+            };
+            let sentiment =
+                Sentiment::parse(c[2]).unwrap_or_else(|| panic!("sentiment `{}`", c[2]));
+            (
+                part,
+                Labelled {
+                    lang: c[0],
+                    intent,
+                    sentiment,
+                    ctx,
+                    text: c[4],
+                },
+            )
+        })
+        .collect()
+}
+
+fn parse_context(s: &str) -> IntentContext {
+    if s == "-" {
+        return IntentContext::default();
+    }
+    let (kind, stage) = s.split_once(':').unwrap_or((s, ""));
+    let kind: Kind = serde_json::from_value(serde_json::Value::String(kind.into()))
+        .unwrap_or_else(|_| panic!("kind `{kind}`"));
+    let order = (!stage.is_empty()).then(|| match stage {
+        "placed" => OrderStage::Placed,
+        "in_transit" => OrderStage::InTransit,
+        "delivered" => OrderStage::Delivered,
+        "closed" => OrderStage::Closed,
+        other => panic!("order stage `{other}`"),
+    });
+    IntentContext { kind, order }
+}
+
+/// Hits and totals by a key.
+#[derive(Debug, Default, Clone)]
+pub struct Tally(pub BTreeMap<String, (u32, u32)>);
+
+impl Tally {
+    pub fn add(&mut self, key: &str, hit: bool) {
+        let e = self.0.entry(key.to_owned()).or_default();
+        e.1 += 1;
+        if hit {
+            e.0 += 1;
+        }
+    }
+
+    pub fn rate(&self, key: &str) -> f64 {
+        self.0.get(key).map_or(
+            0.0,
+            |&(h, n)| if n == 0 { 0.0 } else { h as f64 / n as f64 },
+        )
+    }
+
+    pub fn lines(&self) -> String {
+        self.0
+            .iter()
+            .map(|(k, &(h, n))| {
+                format!(
+                    "  {k:<28} {h:>4}/{n:<4} {:>6.1} %\n",
+                    100.0 * h as f64 / n.max(1) as f64
+                )
+            })
+            .collect()
+    }
+}
+
+pub struct TagReport {
+    pub intent: Tally,
+    pub sentiment: Tally,
+    pub misses: Vec<String>,
+}
+
+/// Intent accuracy (overall, per gold tag, per language) and sentiment accuracy on a part.
+pub fn tag_report(part: Part) -> TagReport {
+    let tagger = IntentTagger::default();
+    let scorer = SentimentScorer::default();
+    let mut intent = Tally::default();
+    let mut sentiment = Tally::default();
+    let mut misses = Vec::new();
+    for (p, m) in buyer_messages() {
+        if p != part {
+            continue;
+        }
+        let got = tagger.tag(m.text, m.ctx);
+        let ok = got == m.intent;
+        let gold = m.intent.map_or("none", |i| i.as_str());
+        intent.add("all", ok);
+        intent.add(&format!("tag {gold}"), ok);
+        intent.add(&format!("lang {}", m.lang), ok);
+        if !ok {
+            misses.push(format!(
+                "intent {gold} got {:?}: {}",
+                got.map(|i| i.as_str()),
+                m.text
+            ));
+        }
+        let s = scorer.classify(m.text);
+        let ok = s == m.sentiment;
+        sentiment.add("all", ok);
+        sentiment.add(&format!("class {}", m.sentiment.as_str()), ok);
+        sentiment.add(&format!("lang {}", m.lang), ok);
+        if !ok {
+            misses.push(format!(
+                "sentiment {} got {} ({}): {}",
+                m.sentiment.as_str(),
+                s.as_str(),
+                scorer.score(m.text),
+                m.text
+            ));
+        }
+    }
+    TagReport {
+        intent,
+        sentiment,
+        misses,
+    }
+}
