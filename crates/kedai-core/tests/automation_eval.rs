@@ -32,3 +32,37 @@ fn intent_and_sentiment_meet_their_targets_on_held_out_messages() {
         }
     }
 }
+
+#[test]
+fn the_guard_catches_violations_and_spares_clean_messages_on_held_out_messages() {
+    for part in [Part::Tuning, Part::HeldOut] {
+        let r = guard_report(part);
+        println!(
+            "guard: violations caught under their own rule, {} part:\n{}",
+            part.name(),
+            r.caught.lines()
+        );
+        println!(
+            "guard: violations with any finding, {} part:\n{}",
+            part.name(),
+            r.flagged_any.lines()
+        );
+        println!(
+            "guard: clean messages flagged, {} part:\n{}",
+            part.name(),
+            r.false_positives.lines()
+        );
+        if std::env::var_os("KEDAI_EVAL_MISSES").is_some() && part == Part::Tuning {
+            for m in &r.misses {
+                println!("  miss: {m}");
+            }
+        }
+        if part == Part::HeldOut {
+            assert!(r.caught.rate("all") >= 0.95, "guard catches under 95 %");
+            assert!(
+                r.false_positives.rate("all") <= 0.02,
+                "guard flags over 2 % of clean messages"
+            );
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Issue 5: chatbot rules for off-hours and weekends, intent tags and sentiment, buyer
 //! insights, reply suggestions and the policy guard. Pure: no I/O, `now` is passed in.
 
+pub mod guard;
 pub mod intent;
 pub mod lexicon;
 pub mod sentiment;

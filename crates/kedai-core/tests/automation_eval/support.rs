@@ -181,3 +181,55 @@ pub fn tag_report(part: Part) -> TagReport {
         misses,
     }
 }
+
+pub const GUARD_MESSAGES: &str =
+    include_str!("../../../../tests/fixtures/automation/guard_messages.tsv");
+
+pub struct GuardReport {
+    /// Violations whose own rule was found, per rule and in all.
+    pub caught: Tally,
+    /// Violations with any finding at all.
+    pub flagged_any: Tally,
+    /// Clean messages with a finding (false positives), per language and in all.
+    pub false_positives: Tally,
+    pub misses: Vec<String>,
+}
+
+pub fn guard_report(part: Part) -> GuardReport {
+    use kedai_core::automation::guard::{scan, GuardRule};
+    let mut caught = Tally::default();
+    let mut flagged_any = Tally::default();
+    let mut false_positives = Tally::default();
+    let mut misses = Vec::new();
+    for (p, c) in rows(GUARD_MESSAGES) {
+        if p != part {
+            continue;
+        }
+        let (lang, expected, text) = (c[0], c[1], c[2]);
+        let findings = scan(text);
+        if expected == "clean" {
+            let fp = !findings.is_empty();
+            false_positives.add("all", fp);
+            false_positives.add(&format!("lang {lang}"), fp);
+            if fp {
+                misses.push(format!("clean flagged {:?}: {text}", findings));
+            }
+        } else {
+            let rule = GuardRule::parse(expected).expect("a guard rule");
+            let ok = findings.iter().any(|f| f.rule == rule);
+            caught.add("all", ok);
+            caught.add(&format!("rule {expected}"), ok);
+            caught.add(&format!("lang {lang}"), ok);
+            flagged_any.add("all", !findings.is_empty());
+            if !ok {
+                misses.push(format!("{expected} missed (found {:?}): {text}", findings));
+            }
+        }
+    }
+    GuardReport {
+        caught,
+        flagged_any,
+        false_positives,
+        misses,
+    }
+}
