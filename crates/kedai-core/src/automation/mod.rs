@@ -4,6 +4,7 @@
 pub mod guard;
 pub mod intent;
 pub mod lexicon;
+pub mod rules;
 pub mod sentiment;
 pub mod text;
 
