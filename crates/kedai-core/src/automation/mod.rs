@@ -2,6 +2,7 @@
 //! insights, reply suggestions and the policy guard. Pure: no I/O, `now` is passed in.
 
 pub mod guard;
+pub mod insights;
 pub mod intent;
 pub mod lexicon;
 pub mod rules;
