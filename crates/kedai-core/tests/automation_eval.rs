@@ -66,3 +66,31 @@ fn the_guard_catches_violations_and_spares_clean_messages_on_held_out_messages()
         }
     }
 }
+
+#[test]
+fn the_right_reply_is_in_the_top_three_for_held_out_questions() {
+    for filler in [0, 10_000] {
+        let setup = suggest_setup(filler);
+        for part in [Part::Tuning, Part::HeldOut] {
+            let (top3, top1, misses) = suggest_hits(&setup, part);
+            println!(
+                "suggest: good reply in top 3, {} part, {} past messages:\n{}  (top 1: {:.1} %)",
+                part.name(),
+                setup.past_messages,
+                top3.lines(),
+                100.0 * top1.rate("all")
+            );
+            if std::env::var_os("KEDAI_EVAL_MISSES").is_some() && part == Part::Tuning {
+                for m in &misses {
+                    println!("  miss: {m}");
+                }
+            }
+            // The target is judged on the shop's own history; the run with generated filler
+            // (random bags of real buyer words answered by unrelated replies) is a stress
+            // figure, printed, not asserted.
+            if part == Part::HeldOut && filler == 0 {
+                assert!(top3.rate("all") >= 0.70, "suggestions below 70 % top-3");
+            }
+        }
+    }
+}

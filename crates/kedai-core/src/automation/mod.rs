@@ -7,6 +7,7 @@ pub mod intent;
 pub mod lexicon;
 pub mod rules;
 pub mod sentiment;
+pub mod suggest;
 pub mod text;
 
 pub use intent::{Intent, IntentContext, IntentTagger, OrderStage};

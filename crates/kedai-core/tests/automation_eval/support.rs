@@ -233,3 +233,121 @@ pub fn guard_report(part: Part) -> GuardReport {
         misses,
     }
 }
+
+pub const SUGGEST_REPLIES: &str =
+    include_str!("../../../../tests/fixtures/automation/suggest_replies.tsv");
+pub const SUGGEST_PAIRS: &str =
+    include_str!("../../../../tests/fixtures/automation/suggest_pairs.tsv");
+
+pub struct SuggestSetup {
+    pub index: kedai_core::automation::suggest::SuggestIndex,
+    /// Held-out (question, id of the good reply).
+    pub held_out: Vec<(String, String, String)>,
+    pub tuning: Vec<(String, String, String)>,
+    /// Reply text → reply id.
+    pub ids: std::collections::HashMap<String, String>,
+    pub past_messages: usize,
+}
+
+/// The shop's templates and history: the canonical replies as quick-reply templates, the
+/// tuning pairs as past agent replies, plus `filler_pairs` generated (question, reply) pairs
+/// (two messages each) of unrelated chat to reach a realistic history size.
+pub fn suggest_setup(filler_pairs: usize) -> SuggestSetup {
+    use kedai_core::automation::suggest::{SuggestIndex, Template};
+    let mut templates = Vec::new();
+    let mut texts = std::collections::HashMap::new();
+    let mut ids = std::collections::HashMap::new();
+    for (_, c) in rows(SUGGEST_REPLIES) {
+        templates.push(Template {
+            id: c[0].to_owned(),
+            title: c[2].to_owned(),
+            text: c[3].to_owned(),
+        });
+        texts.insert(c[0].to_owned(), c[3].to_owned());
+        ids.insert(
+            c[3].replace("{buyer_name}", "").replace("Hi !", "Hi!"),
+            c[0].to_owned(),
+        );
+    }
+    let mut tuning = Vec::new();
+    let mut held_out = Vec::new();
+    for (part, c) in rows(SUGGEST_PAIRS) {
+        let row = (c[0].to_owned(), c[1].to_owned(), c[2].to_owned());
+        match part {
+            Part::Tuning => tuning.push(row),
+            Part::HeldOut => held_out.push(row),
+        }
+    }
+    // Filler: words drawn from the buyer messages, replies from a pool of 500 generic ones.
+    let vocab: Vec<&str> = buyer_messages()
+        .into_iter()
+        .flat_map(|(_, m)| m.text.split_whitespace().collect::<Vec<_>>())
+        .collect();
+    let pool: Vec<String> = (0..500)
+        .map(|i| format!("Noted with thanks, our team will follow up on request {i}"))
+        .collect();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut filler = Vec::with_capacity(filler_pairs);
+    for i in 0..filler_pairs {
+        let n = 3 + (next() % 6) as usize;
+        let q: Vec<&str> = (0..n)
+            .map(|_| vocab[(next() % vocab.len() as u64) as usize])
+            .collect();
+        filler.push((
+            q.join(" "),
+            pool[(next() % pool.len() as u64) as usize].clone(),
+            format!("f{i}"),
+        ));
+    }
+    let past = tuning
+        .iter()
+        .enumerate()
+        .map(|(i, (_, id, q))| (q.clone(), texts[id].clone(), format!("t{i}")))
+        .chain(filler);
+    let past: Vec<(String, String, String)> = past.collect();
+    let index = SuggestIndex::build(
+        &templates,
+        past.iter()
+            .map(|(q, r, id)| (q.as_str(), r.as_str(), id.as_str())),
+    );
+    SuggestSetup {
+        index,
+        held_out,
+        tuning,
+        ids,
+        past_messages: past.len() * 2,
+    }
+}
+
+/// Share of questions whose good reply is among the top three (and top one).
+pub fn suggest_hits(setup: &SuggestSetup, part: Part) -> (Tally, Tally, Vec<String>) {
+    use kedai_core::automation::rules::TemplateValues;
+    let mut top3 = Tally::default();
+    let mut top1 = Tally::default();
+    let mut misses = Vec::new();
+    let rows = match part {
+        Part::Tuning => &setup.tuning,
+        Part::HeldOut => &setup.held_out,
+    };
+    for (lang, id, q) in rows {
+        let s = setup.index.suggest(q, &TemplateValues::default(), 3);
+        let got: Vec<&str> = s
+            .iter()
+            .map(|x| setup.ids.get(&x.text).map_or("(other)", String::as_str))
+            .collect();
+        let hit3 = got.contains(&id.as_str());
+        top3.add("all", hit3);
+        top3.add(&format!("lang {lang}"), hit3);
+        top1.add("all", got.first() == Some(&id.as_str()));
+        if !hit3 {
+            misses.push(format!("{id} not in {got:?}: {q}"));
+        }
+    }
+    (top3, top1, misses)
+}
