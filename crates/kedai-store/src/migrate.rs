@@ -5,7 +5,11 @@ use rusqlite::Connection;
 
 use crate::Result;
 
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    // 0002 is the sync crate's (written on main at the same time).
+    (3, include_str!("../migrations/0003_automation.sql")),
+];
 
 pub fn run(conn: &mut Connection) -> Result<()> {
     let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
