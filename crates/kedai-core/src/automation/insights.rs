@@ -213,7 +213,7 @@ pub fn compute(
             let small_talk = buyer.iter().all(|m| {
                 matches!(m.kind, Kind::Text | Kind::Sticker | Kind::Emoji)
                     && tagger
-                        .tag(
+                        .topic(
                             m.text.as_deref().unwrap_or(""),
                             IntentContext {
                                 kind: m.kind,

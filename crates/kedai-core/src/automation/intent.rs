@@ -176,6 +176,12 @@ impl IntentTagger {
 
     /// The tag of a buyer message, or `None` (small talk, or the tag is disabled).
     pub fn tag(&self, text: &str, ctx: IntentContext) -> Option<Intent> {
+        self.topic(text, ctx).filter(|i| !self.disabled.contains(i))
+    }
+
+    /// The tag whether or not the shop shows it: what tells a real question from small
+    /// talk (seed 002's Past chats).
+    pub fn topic(&self, text: &str, ctx: IntentContext) -> Option<Intent> {
         let score = self.scores(text, ctx);
         // Ties go to the later stage of the journey: a complaint that mentions delivery is
         // an aftersales matter.
@@ -191,7 +197,7 @@ impl IntentTagger {
         if best.is_none() && self.complaints.score(text) <= COMPLAINT_AT {
             best = Some((Intent::Aftersales, 0));
         }
-        best.map(|(i, _)| i).filter(|i| !self.disabled.contains(i))
+        best.map(|(i, _)| i)
     }
 }
 
@@ -247,18 +253,18 @@ mod tests {
     fn seller_edits_change_the_lists() {
         let mut t = IntentTagger::default();
         assert_eq!(
-            t.tag("preorder batch 3 bila?", IntentContext::default()),
+            t.tag("lelong batch 3 bila?", IntentContext::default()),
             None
         );
         t.add_phrase(Entry {
             label: "pre_purchase".into(),
             lang: "ms".into(),
             weight: 3,
-            phrase: "preorder".into(),
+            phrase: "lelong".into(),
         })
         .unwrap();
         assert_eq!(
-            t.tag("preorder batch 3 bila?", IntentContext::default()),
+            t.tag("lelong batch 3 bila?", IntentContext::default()),
             Some(Intent::PrePurchase)
         );
         assert!(t
