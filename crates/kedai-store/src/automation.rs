@@ -589,11 +589,25 @@ impl Store {
         Ok((index, past.len()))
     }
 
-    /// The top three replies for the conversation's latest buyer question at `now`.
+    /// The top three replies for the conversation's latest buyer question at `now`,
+    /// building the shop's index first (see [`Store::suggest_using`] to keep one).
     pub fn suggest(&self, shop_id: &str, conversation: &str, now: Ts) -> Result<Suggested> {
-        let facts = self.facts(shop_id, conversation)?;
         let (index, past) = self.suggest_index(shop_id)?;
-        suggest_with(self, &index, past, &facts, shop_id, now)
+        self.suggest_using(&index, past, shop_id, conversation, now)
+    }
+
+    /// As [`Store::suggest`] with an index the caller keeps (the app builds it once per
+    /// shop and rebuilds it as history grows): only the conversation is read.
+    pub fn suggest_using(
+        &self,
+        index: &SuggestIndex,
+        past: usize,
+        shop_id: &str,
+        conversation: &str,
+        now: Ts,
+    ) -> Result<Suggested> {
+        let facts = self.facts(shop_id, conversation)?;
+        suggest_with(self, index, past, &facts, shop_id, now)
     }
 
     /// Seed 002's insights on the buyer of a conversation at `now`.

@@ -66,6 +66,8 @@ fn is_thai_mark(c: char) -> bool {
 
 struct Doc {
     len: u32,
+    /// How many times the shop gave this reply to this same question.
+    count: u32,
     /// Index into `replies`.
     reply: u32,
     source: Source,
@@ -93,6 +95,8 @@ impl SuggestIndex {
             avg_len: 0.0,
         };
         let mut reply_ids: HashMap<String, u32> = HashMap::new();
+        // A question asked again and answered alike is one document that counts more.
+        let mut seen: HashMap<(Vec<String>, u32), u32> = HashMap::new();
         for t in templates {
             let reply = index.replies.len() as u32;
             index.replies.push((t.text.clone(), t.id.clone()));
@@ -104,6 +108,12 @@ impl SuggestIndex {
                 index.replies.push((reply_text.to_owned(), id.to_owned()));
                 index.replies.len() as u32 - 1
             });
+            let key = (terms(question), reply);
+            if let Some(&doc) = seen.get(&key) {
+                index.docs[doc as usize].count += 1;
+                continue;
+            }
+            seen.insert(key, index.docs.len() as u32);
             index.add(question, reply, Source::PastReply);
         }
         let total: u64 = index.docs.iter().map(|d| d.len as u64).sum();
@@ -126,6 +136,7 @@ impl SuggestIndex {
         }
         self.docs.push(Doc {
             len: terms.len() as u32,
+            count: 1,
             reply,
             source,
         });
@@ -168,7 +179,7 @@ impl SuggestIndex {
             let d = &self.docs[doc as usize];
             // A past question that shares most of the buyer's words beats one that shares
             // a single rare word.
-            let s = s * (matched as f64 / terms_in_query);
+            let s = s * (matched as f64 / terms_in_query) * (1.0 + 0.1 * (d.count as f64).ln());
             let s = if d.source == Source::Template {
                 s * TEMPLATE_BOOST
             } else {
