@@ -9,7 +9,7 @@ use kedai_core::{Platform, Ts};
 use crate::error::{Error, Result};
 use crate::http::BoxFuture;
 use crate::tokens::Tokens;
-use crate::wire::{Conversation, Cursor, Outgoing, Page, Performance, Sent, WireMessage};
+use crate::wire::{Conversation, Cursor, Outgoing, Page, Performance, Rejected, Sent, WireMessage};
 
 /// A marketplace chat client for one shop. Object safe: a sync engine holds
 /// `Arc<dyn Connector>`; every call returns a boxed `Send` future.
@@ -64,6 +64,8 @@ pub struct Pulled<T> {
     pub pages: usize,
     /// Items dropped as repeats of an id already seen.
     pub duplicates: usize,
+    /// Records that could not be read, from every page.
+    pub rejected: Vec<Rejected>,
 }
 
 const MAX_PAGES: usize = 1_000_000;
@@ -87,6 +89,7 @@ impl<T> Puller<T> {
                 items: Vec::new(),
                 pages: 0,
                 duplicates: 0,
+                rejected: Vec::new(),
             },
         }
     }
@@ -99,6 +102,7 @@ impl<T> Puller<T> {
         at: fn(&T) -> Option<Ts>,
     ) -> Result<Option<Cursor>> {
         self.out.pages += 1;
+        self.out.rejected.extend(page.rejected);
         let mut reached_watermark = false;
         for item in page.items {
             if let (Some(stop), Some(t)) = (self.stop_at, at(&item)) {
@@ -202,12 +206,7 @@ mod tests {
             Platform::Lazada
         }
         fn list_conversations<'a>(&'a self, _: &'a Cursor) -> BoxFuture<'a, Page<Conversation>> {
-            Box::pin(async {
-                Ok(Page {
-                    items: vec![],
-                    next: None,
-                })
-            })
+            Box::pin(async { Ok(Page::new(vec![], None)) })
         }
         fn list_messages<'a>(
             &'a self,
@@ -221,10 +220,7 @@ mod tests {
                     .position(|(c, _, _)| c == cursor)
                     .expect("a scripted page");
                 let (_, ids, next) = pages.remove(i);
-                Ok(Page {
-                    items: ids.into_iter().map(msg).collect(),
-                    next,
-                })
+                Ok(Page::new(ids.into_iter().map(msg).collect(), next))
             })
         }
         fn send<'a>(&'a self, _: &'a Conversation, _: &'a Outgoing) -> BoxFuture<'a, Sent> {

@@ -64,6 +64,17 @@ impl Error {
         }
     }
 
+    /// Whether the failure proves the platform never acted on the request: it refused it
+    /// (429) or no connection was made. A timeout or a 5xx may come after the platform
+    /// accepted a send.
+    pub fn surely_not_received(&self) -> bool {
+        match self {
+            Error::RateLimited { .. } => true,
+            Error::Transport(e) => e.is_connect() && !e.is_timeout(),
+            _ => false,
+        }
+    }
+
     /// A stable machine-readable name for the UI (`{kind, message}`).
     pub fn kind(&self) -> &'static str {
         match self {

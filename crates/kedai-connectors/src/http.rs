@@ -118,6 +118,10 @@ pub(crate) struct ApiRequest {
     /// Token endpoints may live on another host (TikTok `auth.tiktok-shops.com`, Lazada
     /// `auth.lazada.com`).
     pub auth_host: bool,
+    /// Whether sending the request twice does no harm. A send is not: after a timeout or a
+    /// 5xx the platform may have accepted it, so only a failure that proves it was not
+    /// (429, no connection) is retried here; the caller looks before resending.
+    pub idempotent: bool,
 }
 
 impl ApiRequest {
@@ -130,6 +134,7 @@ impl ApiRequest {
             body: None,
             authed: true,
             auth_host: false,
+            idempotent: true,
         }
     }
 
@@ -143,6 +148,12 @@ impl ApiRequest {
 
     pub fn param(mut self, k: &str, v: impl ToString) -> Self {
         self.query.push((k.to_owned(), v.to_string()));
+        self
+    }
+
+    /// A request that must not be sent twice (a chat message).
+    pub fn not_idempotent(mut self) -> Self {
+        self.idempotent = false;
         self
     }
 
@@ -268,7 +279,11 @@ impl Core {
                         refreshed = true;
                         self.refresh_unless_replaced(d, &tokens).await?;
                     }
-                    Err(e) if e.is_retryable() && attempt + 1 < self.options.retry.max_attempts => {
+                    Err(e)
+                        if e.is_retryable()
+                            && (req.idempotent || e.surely_not_received())
+                            && attempt + 1 < self.options.retry.max_attempts =>
+                    {
                         let wait = self.options.retry.delay_for(&e, attempt);
                         tracing::debug!(api = req.api, attempt, kind = e.kind(), ?wait, "retrying");
                         attempt += 1;

@@ -131,7 +131,47 @@ pub enum Cursor {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// Records of the page that could not be read; the rest of the page is still good.
+    pub rejected: Vec<Rejected>,
     pub next: Option<Cursor>,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, next: Option<Cursor>) -> Self {
+        Page {
+            items,
+            rejected: Vec::new(),
+            next,
+        }
+    }
+}
+
+/// A record of a listing that does not have the shape the wire contract promises, kept
+/// exactly as it came with the reason, so a sync engine can quarantine it and apply the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejected {
+    /// The record's JSON as received.
+    pub raw: String,
+    pub error: String,
+}
+
+/// Reads every record of a list with `read`; the records it refuses are set aside.
+pub(crate) fn read_records<T>(
+    list: &[serde_json::Value],
+    read: impl Fn(&serde_json::Value) -> crate::Result<T>,
+) -> (Vec<T>, Vec<Rejected>) {
+    let mut items = Vec::with_capacity(list.len());
+    let mut rejected = Vec::new();
+    for record in list {
+        match read(record) {
+            Ok(item) => items.push(item),
+            Err(e) => rejected.push(Rejected {
+                raw: record.to_string(),
+                error: e.to_string(),
+            }),
+        }
+    }
+    (items, rejected)
 }
 
 /// What an agent sends.

@@ -309,19 +309,26 @@ async fn forced_faults_become_typed_errors_or_successful_retries() {
             force(&base, p, "server_error", 3).await;
             assert!(list(c.clone()).await.is_ok(), "{p}: three 5xx then success");
 
-            // malformed: truncated JSON, then a wrong-typed field; both typed, never a panic
-            for _ in 0..2 {
-                force(&base, p, "malformed", 1).await;
-                let e = list(c.clone()).await.unwrap_err();
-                assert!(matches!(e, Error::Malformed { .. }), "{p}: {e:?}");
-            }
+            // malformed: a truncated body is a typed error; a record with a wrong-typed field
+            // is set aside with its reason while the rest of the page is read
+            let clean = list(c.clone()).await.unwrap();
+            force(&base, p, "malformed", 1).await;
+            let e = list(c.clone()).await.unwrap_err();
+            assert!(matches!(e, Error::Malformed { .. }), "{p}: {e:?}");
+            force(&base, p, "malformed", 1).await;
+            let page = list(c.clone()).await.unwrap();
+            assert_eq!(page.rejected.len(), 1, "{p}: one record rejected");
+            assert_eq!(page.items[..], clean.items[1..], "{p}: the rest of the page");
             // a malformed message page too
-            let conv = list(c.clone()).await.unwrap().items[0].clone();
-            for _ in 0..2 {
-                force(&base, p, "malformed", 1).await;
-                let e = c.list_messages(&conv, &Cursor::Start).await.unwrap_err();
-                assert!(matches!(e, Error::Malformed { .. }), "{p}: {e:?}");
-            }
+            let conv = clean.items[0].clone();
+            let clean = c.list_messages(&conv, &Cursor::Start).await.unwrap();
+            force(&base, p, "malformed", 1).await;
+            let e = c.list_messages(&conv, &Cursor::Start).await.unwrap_err();
+            assert!(matches!(e, Error::Malformed { .. }), "{p}: {e:?}");
+            force(&base, p, "malformed", 1).await;
+            let page = c.list_messages(&conv, &Cursor::Start).await.unwrap();
+            assert_eq!(page.rejected.len(), 1, "{p}: one message rejected");
+            assert_eq!(page.items[..], clean.items[1..], "{p}: the other messages");
 
             // duplicate_page and reorder_page: the to-the-end pull is unchanged
             for fault in ["duplicate_page", "reorder_page"] {
@@ -334,7 +341,16 @@ async fn forced_faults_become_typed_errors_or_successful_retries() {
             slow.timeout = Duration::from_millis(400);
             let (_, slow_c) = connect(&base, p, slow.clone()).await;
             force(&base, p, "slow", 1).await;
-            assert!(list(slow_c).await.is_ok(), "{p}: retried after a timeout");
+            assert!(list(slow_c.clone()).await.is_ok(), "{p}: retried after a timeout");
+            // a send that times out may have been accepted: it is not sent again
+            let text = format!("sent once on {p}");
+            force(&base, p, "slow", 1).await;
+            let e = slow_c.send(&conv, &Outgoing::Text { text: text.clone() }).await.unwrap_err();
+            assert!(matches!(&e, Error::Transport(t) if t.is_timeout()), "{p}: {e:?}");
+            tokio::time::sleep(Duration::from_millis(2_500)).await;
+            let copies = all_messages(c.as_ref(), &conv, Cursor::Start, None).await.unwrap().items
+                .into_iter().filter(|m| m.text.as_deref() == Some(&text)).count();
+            assert_eq!(copies, 1, "{p}: the slow send arrived once");
             slow.retry.max_attempts = 1;
             let (_, slow_once) = connect(&base, p, slow).await;
             force(&base, p, "slow", 1).await;

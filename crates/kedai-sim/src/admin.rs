@@ -22,7 +22,7 @@ pub fn routes() -> Router<Arc<Sim>> {
         .route("/_sim/shops", get(shops))
         .route("/_sim/messages", post(inject))
         .route("/_sim/events", get(events))
-        .route("/_sim/faults", post(faults))
+        .route("/_sim/faults", post(faults).get(corrupted))
         .route("/_sim/clock", get(clock))
         .route("/_sim/authorize", get(authorize))
 }
@@ -148,6 +148,17 @@ async fn faults(State(sim): State<Arc<Sim>>, body: axum::body::Bytes) -> Respons
         }
         _ => bad("give either fault (with count) or shares"),
     }
+}
+
+/// The records served with a wrong-typed field so far: `{corrupted: [{platform, record}]}`.
+async fn corrupted(State(sim): State<Arc<Sim>>) -> Response {
+    let list: Vec<Value> = sim
+        .faults
+        .corrupted()
+        .into_iter()
+        .map(|(platform, record)| json!({"platform": platform, "record": record}))
+        .collect();
+    Json(json!({ "corrupted": list })).into_response()
 }
 
 #[derive(Deserialize)]

@@ -135,6 +135,9 @@ struct PlatformFaults {
 
 pub struct FaultBook {
     inner: Mutex<(BTreeMap<Platform, PlatformFaults>, ChaCha8Rng)>,
+    /// Every record served with a wrong-typed field, as served: what a client should have
+    /// set aside (`GET /_sim/faults`).
+    corrupted: Mutex<Vec<(Platform, Value)>>,
 }
 
 impl FaultBook {
@@ -149,7 +152,23 @@ impl FaultBook {
         }
         FaultBook {
             inner: Mutex::new((map, ChaCha8Rng::seed_from_u64(seed ^ 0xFA17))),
+            corrupted: Mutex::new(Vec::new()),
         }
+    }
+
+    pub fn record_corrupted(&self, platform: Platform, record: Value) {
+        self.corrupted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((platform, record));
+    }
+
+    /// The records served corrupted so far, in the order they were served.
+    pub fn corrupted(&self) -> Vec<(Platform, Value)> {
+        self.corrupted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, (BTreeMap<Platform, PlatformFaults>, ChaCha8Rng)> {
@@ -230,8 +249,8 @@ impl FaultBook {
 }
 
 /// Gives the first record of the first list in `body` a wrong-typed field: a number becomes
-/// a string, or else a string becomes an object.
-pub fn corrupt(body: &mut Value) -> bool {
+/// a string, or else a string becomes an object. The record as corrupted, if there was one.
+pub fn corrupt(body: &mut Value) -> Option<Value> {
     fn first_record(v: &mut Value) -> Option<&mut serde_json::Map<String, Value>> {
         match v {
             Value::Array(items) => match items.first_mut() {
@@ -242,16 +261,13 @@ pub fn corrupt(body: &mut Value) -> bool {
             _ => None,
         }
     }
-    let Some(rec) = first_record(body) else {
-        return false;
-    };
+    let rec = first_record(body)?;
     if let Some(v) = rec.values_mut().find(|v| v.is_number()) {
         *v = Value::String("not-a-number".into());
-        return true;
-    }
-    if let Some(v) = rec.values_mut().find(|v| v.is_string()) {
+    } else if let Some(v) = rec.values_mut().find(|v| v.is_string()) {
         *v = serde_json::json!({"unexpected": true});
-        return true;
+    } else {
+        return None;
     }
-    false
+    Some(Value::Object(rec.clone()))
 }

@@ -157,6 +157,7 @@ pub async fn dispatch(
     };
     let mut mode = Mode::Normal;
     let mut malformed = None;
+    let mut slow = false;
     if let Some((fault, turn)) = sim.faults.pick(platform) {
         match fault {
             Fault::RateLimit => {
@@ -177,7 +178,9 @@ pub async fn dispatch(
                     "<html><body>upstream error</body></html>",
                 );
             }
-            Fault::Slow => tokio::time::sleep(sim.config.slow_delay).await,
+            // the platform does the work and answers late: a client that gives up first
+            // cannot tell whether a send went through
+            Fault::Slow => slow = true,
             Fault::ExpireToken => {
                 expire_token_of(&sim, platform, &req);
                 return render(error_reply(&sim, platform, ErrKind::Auth, "expired"));
@@ -192,11 +195,20 @@ pub async fn dispatch(
         Platform::Shopee => shopee::handle(&sim, &req, mode),
         Platform::Lazada => lazada::handle(&sim, &req, mode),
     };
+    if slow {
+        tokio::time::sleep(sim.config.slow_delay).await;
+    }
     match malformed {
         Some(turn) if req.method == Method::GET && reply.status == StatusCode::OK => {
             let mut reply = reply;
-            let truncated = turn % 2 == 0 || !corrupt(&mut reply.body);
-            if truncated {
+            let corrupted = if turn % 2 == 0 {
+                None
+            } else {
+                corrupt(&mut reply.body)
+            };
+            if let Some(record) = corrupted {
+                sim.faults.record_corrupted(platform, record);
+            } else {
                 let text = reply.body.to_string();
                 let cut = text.len() / 2;
                 let cut = (0..=cut)

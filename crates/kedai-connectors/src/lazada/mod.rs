@@ -227,7 +227,7 @@ impl Connector for LazadaConnector {
                 }
             };
             req.method = reqwest::Method::POST;
-            let data = self.call(req).await?;
+            let data = self.call(req.not_idempotent()).await?;
             let message_id = data
                 .get("message_id")
                 .and_then(id)

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::tokens::Tokens;
 use crate::value::*;
-use crate::wire::{Conversation, Cursor, Page, WireMessage};
+use crate::wire::{read_records, Conversation, Cursor, Page, WireMessage};
 
 /// `{code ("0" = ok), request_id, data | token fields, type/message on error}` → `data`
 /// (token calls answer at the top level: the whole object then).
@@ -64,38 +64,43 @@ fn next_cursor(data: &Value, id_key: &str, ctx: &str) -> Result<Option<Cursor>> 
 /// `data {session_list[], has_more, next_start_time, last_session_id}`.
 pub fn parse_sessions(data: &Value) -> Result<Page<Conversation>> {
     let ctx = "lazada sessions";
-    let mut items = Vec::new();
-    for s in req_array(data, "session_list", ctx)? {
-        let unread = count(s, "unread_count", ctx)?;
-        let last_message_at = match opt(s, "last_message_time", int, ctx)?.filter(|ms| *ms > 0) {
-            Some(ms) => Some(from_millis(ms, ctx)?),
-            None => None,
-        };
-        items.push(Conversation {
-            platform: Platform::Lazada,
-            id: req_id(s, "session_id", ctx)?,
-            buyer: req_num_id(s, "buyer_id", ctx)?,
-            buyer_im_id: None,
-            last_message_at,
-            last_message_id: s.get("last_message_id").and_then(id),
-            unread_count: unread,
-        });
-    }
+    let list = req_array(data, "session_list", ctx)?;
+    let (items, rejected) = read_records(list, parse_session);
     Ok(Page {
         items,
+        rejected,
         next: next_cursor(data, "last_session_id", ctx)?,
+    })
+}
+
+/// One session record.
+pub fn parse_session(s: &Value) -> Result<Conversation> {
+    let ctx = "lazada session";
+    require_object(s, ctx)?;
+    let unread = count(s, "unread_count", ctx)?;
+    let last_message_at = match opt(s, "last_message_time", int, ctx)?.filter(|ms| *ms > 0) {
+        Some(ms) => Some(from_millis(ms, ctx)?),
+        None => None,
+    };
+    Ok(Conversation {
+        platform: Platform::Lazada,
+        id: req_id(s, "session_id", ctx)?,
+        buyer: req_num_id(s, "buyer_id", ctx)?,
+        buyer_im_id: None,
+        last_message_at,
+        last_message_id: s.get("last_message_id").and_then(id),
+        unread_count: unread,
     })
 }
 
 /// `data {message_list[], has_more, next_start_time, last_message_id}`.
 pub fn parse_messages(data: &Value, session: &str) -> Result<Page<WireMessage>> {
     let ctx = "lazada messages";
-    let items = req_array(data, "message_list", ctx)?
-        .iter()
-        .map(|m| parse_message(m, session))
-        .collect::<Result<Vec<_>>>()?;
+    let list = req_array(data, "message_list", ctx)?;
+    let (items, rejected) = read_records(list, |m| parse_message(m, session));
     Ok(Page {
         items,
+        rejected,
         next: next_cursor(data, "last_message_id", ctx)?,
     })
 }

@@ -209,11 +209,10 @@ impl Connector for ShopeeConnector {
             };
             let body = json!({ "to_id": id_value(&conversation.buyer), "message_type": ty, "content": content });
             let resp = self
-                .call(ApiRequest::post(
-                    "send_message",
-                    "/api/v2/sellerchat/send_message",
-                    &body,
-                ))
+                .call(
+                    ApiRequest::post("send_message", "/api/v2/sellerchat/send_message", &body)
+                        .not_idempotent(),
+                )
                 .await?;
             Ok(Sent {
                 message_id: req_id(&resp, "message_id", "shopee send")?,

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::tokens::Tokens;
 use crate::value::*;
-use crate::wire::{Conversation, Cursor, Page, WireMessage};
+use crate::wire::{read_records, Conversation, Cursor, Page, WireMessage};
 
 /// `{request_id, error ("" = ok), message, response}` → `response` (token calls answer at
 /// the top level: the whole object then), or the typed error of `WIRE.md`.
@@ -42,21 +42,8 @@ pub fn parse_envelope(status: u16, body: &[u8]) -> Result<Value> {
 /// conversation_id}, more}}`.
 pub fn parse_conversations(resp: &Value) -> Result<Page<Conversation>> {
     let ctx = "shopee conversations";
-    let mut items = Vec::new();
-    for c in req_array(resp, "conversations", ctx)? {
-        let last_message_at = opt(c, "last_message_timestamp", int, ctx)?.and_then(from_nanos);
-        let unread = count(c, "unread_count", ctx)?;
-        opt(c, "shop_id", num_id, ctx)?;
-        items.push(Conversation {
-            platform: Platform::Shopee,
-            id: req_num_id(c, "conversation_id", ctx)?,
-            buyer: req_num_id(c, "to_id", ctx)?,
-            buyer_im_id: None,
-            last_message_at,
-            last_message_id: c.get("latest_message_id").and_then(id),
-            unread_count: unread,
-        });
-    }
+    let list = req_array(resp, "conversations", ctx)?;
+    let (items, rejected) = read_records(list, parse_conversation);
     let page = resp.get("page_result");
     let more = page
         .and_then(|p| p.get("more"))
@@ -78,7 +65,29 @@ pub fn parse_conversations(resp: &Value) -> Result<Page<Conversation>> {
         }
         (false, _) => None,
     };
-    Ok(Page { items, next })
+    Ok(Page {
+        items,
+        rejected,
+        next,
+    })
+}
+
+/// One conversation record.
+pub fn parse_conversation(c: &Value) -> Result<Conversation> {
+    let ctx = "shopee conversation";
+    require_object(c, ctx)?;
+    let last_message_at = opt(c, "last_message_timestamp", int, ctx)?.and_then(from_nanos);
+    let unread = count(c, "unread_count", ctx)?;
+    opt(c, "shop_id", num_id, ctx)?;
+    Ok(Conversation {
+        platform: Platform::Shopee,
+        id: req_num_id(c, "conversation_id", ctx)?,
+        buyer: req_num_id(c, "to_id", ctx)?,
+        buyer_im_id: None,
+        last_message_at,
+        last_message_id: c.get("latest_message_id").and_then(id),
+        unread_count: unread,
+    })
 }
 
 /// `response {messages[], page_result {next_offset}}`.
@@ -87,16 +96,18 @@ pub fn parse_messages(
     conversation: &Conversation,
     shop_id: u64,
 ) -> Result<Page<WireMessage>> {
-    let items = req_array(resp, "messages", "shopee messages")?
-        .iter()
-        .map(|m| parse_message(m, conversation, shop_id))
-        .collect::<Result<Vec<_>>>()?;
+    let list = req_array(resp, "messages", "shopee messages")?;
+    let (items, rejected) = read_records(list, |m| parse_message(m, conversation, shop_id));
     let next = resp
         .get("page_result")
         .and_then(|p| p.get("next_offset"))
         .and_then(id)
         .map(|token| Cursor::Token { token });
-    Ok(Page { items, next })
+    Ok(Page {
+        items,
+        rejected,
+        next,
+    })
 }
 
 /// One message; the conversation gives the buyer (`to_id`), sender and kind per `WIRE.md`.

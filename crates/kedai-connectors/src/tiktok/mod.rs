@@ -248,11 +248,14 @@ impl Connector for TiktokConnector {
             let (ty, content) = outgoing(message);
             let body = json!({ "type": ty, "content": content.to_string() });
             let data = self
-                .call(ApiRequest::post(
-                    "messages.send",
-                    Self::messages_path(&conversation.id),
-                    &body,
-                ))
+                .call(
+                    ApiRequest::post(
+                        "messages.send",
+                        Self::messages_path(&conversation.id),
+                        &body,
+                    )
+                    .not_idempotent(),
+                )
                 .await?;
             let message_id = crate::value::req_id(&data, "message_id", "tiktok send")?;
             Ok(Sent { message_id })

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::tokens::Tokens;
 use crate::value::*;
-use crate::wire::{Conversation, Cursor, Page, WireMessage};
+use crate::wire::{read_records, Conversation, Cursor, Page, WireMessage};
 
 /// `{code, message, request_id, data}` → `data`, or the typed error of `WIRE.md`.
 pub fn parse_envelope(body: &[u8]) -> Result<Value> {
@@ -43,54 +43,58 @@ fn next_cursor(data: &Value) -> Option<Cursor> {
 
 /// `data {conversations[], next_page_token}`.
 pub fn parse_conversations(data: &Value) -> Result<Page<Conversation>> {
-    let ctx = "tiktok conversations";
-    let mut items = Vec::new();
-    for c in req_array(data, "conversations", ctx)? {
-        let conv_id = req_id(c, "id", ctx)?;
-        let buyer = c
-            .get("participants")
-            .and_then(Value::as_array)
-            .and_then(|ps| ps.iter().find(|p| str_of(p, "role") == Some("BUYER")))
-            .ok_or_else(|| {
-                Error::malformed(format!(
-                    "{ctx}: conversation {conv_id} has no BUYER participant"
-                ))
-            })?;
-        opt(c, "create_time", int, ctx)?;
-        let latest = c.get("latest_message").filter(|m| m.is_object());
-        let last_message_at = match latest
-            .map(|m| opt(m, "create_time", int, ctx))
-            .transpose()?
-            .flatten()
-        {
-            Some(s) => Some(from_secs(s, ctx)?),
-            None => None,
-        };
-        let unread = count(c, "unread_count", ctx)?;
-        items.push(Conversation {
-            platform: Platform::Tiktok,
-            buyer: req_id(buyer, "user_id", ctx)?,
-            buyer_im_id: buyer.get("im_user_id").and_then(id),
-            last_message_at,
-            last_message_id: latest.and_then(|m| m.get("id")).and_then(id),
-            unread_count: unread,
-            id: conv_id,
-        });
-    }
+    let list = req_array(data, "conversations", "tiktok conversations")?;
+    let (items, rejected) = read_records(list, parse_conversation);
     Ok(Page {
         items,
+        rejected,
         next: next_cursor(data),
+    })
+}
+
+/// One conversation record.
+pub fn parse_conversation(c: &Value) -> Result<Conversation> {
+    let ctx = "tiktok conversation";
+    require_object(c, ctx)?;
+    let conv_id = req_id(c, "id", ctx)?;
+    let buyer = c
+        .get("participants")
+        .and_then(Value::as_array)
+        .and_then(|ps| ps.iter().find(|p| str_of(p, "role") == Some("BUYER")))
+        .ok_or_else(|| {
+            Error::malformed(format!(
+                "{ctx}: conversation {conv_id} has no BUYER participant"
+            ))
+        })?;
+    opt(c, "create_time", int, ctx)?;
+    let latest = c.get("latest_message").filter(|m| m.is_object());
+    let last_message_at = match latest
+        .map(|m| opt(m, "create_time", int, ctx))
+        .transpose()?
+        .flatten()
+    {
+        Some(s) => Some(from_secs(s, ctx)?),
+        None => None,
+    };
+    let unread = count(c, "unread_count", ctx)?;
+    Ok(Conversation {
+        platform: Platform::Tiktok,
+        buyer: req_id(buyer, "user_id", ctx)?,
+        buyer_im_id: buyer.get("im_user_id").and_then(id),
+        last_message_at,
+        last_message_id: latest.and_then(|m| m.get("id")).and_then(id),
+        unread_count: unread,
+        id: conv_id,
     })
 }
 
 /// `data {messages[], next_page_token}`.
 pub fn parse_messages(data: &Value, conversation: &str) -> Result<Page<WireMessage>> {
-    let items = req_array(data, "messages", "tiktok messages")?
-        .iter()
-        .map(|m| parse_message(m, conversation))
-        .collect::<Result<Vec<_>>>()?;
+    let list = req_array(data, "messages", "tiktok messages")?;
+    let (items, rejected) = read_records(list, |m| parse_message(m, conversation));
     Ok(Page {
         items,
+        rejected,
         next: next_cursor(data),
     })
 }

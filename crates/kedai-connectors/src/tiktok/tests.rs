@@ -218,8 +218,23 @@ fn conversations_take_the_buyer_participant_and_end_on_an_empty_token() {
             token: "abc".into()
         })
     );
+    // a record without a buyer is set aside with its reason; the rest of the page stands
+    let bad = json!({"id": "x", "participants": []});
+    let page = parse_conversations(&json!({
+        "conversations": [bad, data["conversations"][0]],
+        "next_page_token": "",
+    }))
+    .unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.rejected.len(), 1);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&page.rejected[0].raw).unwrap(),
+        bad
+    );
     assert!(
-        parse_conversations(&json!({"conversations": [{"id": "x", "participants": []}]})).is_err()
+        page.rejected[0].error.contains("no BUYER participant"),
+        "{}",
+        page.rejected[0].error
     );
 }
 
