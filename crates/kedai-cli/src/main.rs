@@ -1,6 +1,7 @@
 //! `kedai`: review a shop's chat metrics and inbox offline, from an event log or the
 //! app's SQLite file; import and export event logs; measure the engine.
 
+mod automation;
 mod bench;
 mod sim;
 mod table;
@@ -78,6 +79,14 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Serves the marketplace simulator (TikTok Shop, Shopee, Lazada) until Ctrl-C.
     Sim(sim::SimArgs),
+    /// Chatbot rules: test which would fire and its effect on the clock, add, list.
+    Rules(automation::RulesArgs),
+    /// A buyer message's intent tag and sentiment.
+    Tag(automation::TagArgs),
+    /// Checks an outgoing message against the customer-service policy (exit 1 on findings).
+    Guard(automation::GuardArgs),
+    /// The top three replies for a conversation's open question.
+    Suggest(automation::SuggestArgs),
 }
 
 #[derive(Args)]
@@ -190,6 +199,16 @@ fn run(command: Command) -> Result<(), Failure> {
         } => set(&db, &shop, &assignments),
         Command::Bench(args) => bench::run(&args).map_err(|e| Failure::other(format!("{e:#}"))),
         Command::Sim(args) => sim::run(&args).map_err(|e| Failure::other(format!("{e:#}"))),
+        Command::Rules(a) => {
+            automation::rules(&a).map_err(|(code, message)| Failure { code, message })
+        }
+        Command::Tag(a) => automation::tag(&a).map_err(|(code, message)| Failure { code, message }),
+        Command::Guard(a) => {
+            automation::guard(&a).map_err(|(code, message)| Failure { code, message })
+        }
+        Command::Suggest(a) => {
+            automation::suggest(&a).map_err(|(code, message)| Failure { code, message })
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Kedai's pure domain: the event model, each marketplace's reply clock, the metrics and
 //! inbox states of `response-rules.md`. No I/O and no clock reads: `now` is passed in.
 
+pub mod automation;
 pub mod calendar;
 pub mod clock;
 pub mod engine;

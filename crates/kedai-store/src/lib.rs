@@ -1,6 +1,7 @@
 //! Kedai's SQLite store: the shops' facts, the clock's derived items kept current on every
 //! write, indexed inbox queries, the change feed, and event-log import and export.
 
+mod automation;
 mod bulk;
 mod cache;
 mod derive;
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub use automation::{RuleTest, Suggested, TagWordEdit};
 pub use error::StoreError;
 pub use eventlog::ImportReport;
 pub use inbox::InboxQuery;

@@ -8,6 +8,7 @@ use crate::Result;
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_sync.sql")),
+    (3, include_str!("../migrations/0003_automation.sql")),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {
