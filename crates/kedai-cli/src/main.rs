@@ -4,6 +4,7 @@
 mod automation;
 mod bench;
 mod sim;
+mod sync;
 mod table;
 
 use std::io::{self, Write};
@@ -87,6 +88,12 @@ enum Command {
     Guard(automation::GuardArgs),
     /// The top three replies for a conversation's open question.
     Suggest(automation::SuggestArgs),
+    /// Syncs every configured shop (or a simulator's) into the SQLite file; `sync status`.
+    Sync(sync::SyncArgs),
+    /// Queues a reply; a running `kedai sync` (or the app) sends it.
+    Reply(sync::ReplyArgs),
+    /// Keeps a shop's secrets in the OS keyring (or the 0600 file fallback).
+    Secret(sync::SecretArgs),
 }
 
 #[derive(Args)]
@@ -199,6 +206,13 @@ fn run(command: Command) -> Result<(), Failure> {
         } => set(&db, &shop, &assignments),
         Command::Bench(args) => bench::run(&args).map_err(|e| Failure::other(format!("{e:#}"))),
         Command::Sim(args) => sim::run(&args).map_err(|e| Failure::other(format!("{e:#}"))),
+        Command::Sync(args) => match sync::run(&args) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Failure::other("a shop did not sync (see above)".into())),
+            Err(e) => Err(Failure::other(format!("{e:#}"))),
+        },
+        Command::Reply(args) => sync::reply(&args).map_err(|e| Failure::other(format!("{e:#}"))),
+        Command::Secret(args) => sync::secret(&args).map_err(|e| Failure::other(format!("{e:#}"))),
         Command::Rules(a) => {
             automation::rules(&a).map_err(|(code, message)| Failure { code, message })
         }

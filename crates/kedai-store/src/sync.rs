@@ -285,6 +285,22 @@ impl Store {
             .optional()?)
     }
 
+    /// The conversations whose messages must be read again in full: one of them was set
+    /// aside, or a reply was sent and the platform's copy of it is still to be read.
+    pub fn conversations_to_resync(&self, shop: &str) -> Result<Vec<SyncConversation>> {
+        let mut q = self.conn.prepare_cached(
+            "SELECT conversation, wire FROM sync_conversations WHERE shop = ?1 AND resync = 1",
+        )?;
+        let rows = q.query_map([shop], |r| {
+            Ok(SyncConversation {
+                id: r.get(0)?,
+                wire: r.get(1)?,
+                resync: true,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The instant of the newest stored message of a conversation.
     pub fn last_message_at(&self, shop: &str, conversation: &str) -> Result<Option<Ts>> {
         let at: Option<i64> = self
@@ -464,7 +480,7 @@ impl Store {
     pub fn outbox_sending(&mut self, id: i64, before_ids: Option<&str>) -> Result<()> {
         self.outbox_update(
             id,
-            "UPDATE outbox SET state = 'sending'', attempts = attempts + 1,
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1,
                  before_ids = coalesce(before_ids, ?2) WHERE id = ?1",
             params![id, before_ids],
         )
@@ -474,7 +490,7 @@ impl Store {
     pub fn outbox_failed(&mut self, id: i64, error: &str, retryable: bool) -> Result<()> {
         self.outbox_update(
             id,
-            "UPDATE outbox SET state = 'failed'', error = ?2, retryable = ?3 WHERE id = ?1",
+            "UPDATE outbox SET state = 'failed', error = ?2, retryable = ?3 WHERE id = ?1",
             params![id, error, retryable],
         )
     }
@@ -488,6 +504,12 @@ impl Store {
                 "UPDATE outbox SET state = 'sent', error = NULL, message_id = ?2, sent_at = ?3
                  WHERE id = ?1",
                 params![id, message_id, ms(now)],
+            )?;
+            // the platform's copy (its own instant) is read on the next pass
+            tx.execute(
+                "UPDATE sync_conversations SET resync = 1
+                 WHERE (shop, conversation) = (SELECT shop, conversation FROM outbox WHERE id = ?1)",
+                [id],
             )?;
             outbox_changed(tx, id)
         })

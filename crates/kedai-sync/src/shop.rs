@@ -104,6 +104,7 @@ impl ShopSync {
             dirty: false,
         });
         let mut report = PassReport::default();
+        self.resync(horizon, &mut report).await?;
         let mut seen: HashSet<String> = HashSet::new();
         let mut visited: HashMap<Cursor, u32> = HashMap::new();
         loop {
@@ -174,6 +175,34 @@ impl ShopSync {
                 return Ok(report);
             }
         }
+    }
+
+    /// Reads again in full the conversations marked for it (a message set aside, a reply
+    /// whose platform copy is still to be read), wherever they are in the listing.
+    async fn resync(&self, horizon: i64, report: &mut PassReport) -> Result<(), SyncError> {
+        let shop = self.shop.clone();
+        let marked = self
+            .db
+            .call(move |s| s.conversations_to_resync(&shop))
+            .await?;
+        if marked.is_empty() {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        let mut out = SyncPage {
+            shop: self.shop.clone(),
+            ..Default::default()
+        };
+        for m in marked {
+            let c: Conversation = serde_json::from_str(&m.wire).map_err(|e| {
+                SyncError::Corrupt(format!("the record of conversation `{}`: {e}", m.id))
+            })?;
+            self.conversation(&c, horizon, &mut out, now).await?;
+        }
+        report.messages += out.messages.len();
+        report.quarantined += out.quarantined.len();
+        self.db.call(move |s| s.apply_sync_page(out)).await?;
+        Ok(())
     }
 
     /// Pulls one conversation's new messages into `out`.
