@@ -1,6 +1,8 @@
 //! Kedai's SQLite store: the shops' facts, the clock's derived items kept current on every
 //! write, indexed inbox queries, the change feed, and event-log import and export.
 
+// The desktop app's reads and roster (its own file, so it merges cleanly with store work).
+pub mod app;
 mod bulk;
 mod cache;
 mod derive;
