@@ -56,12 +56,15 @@ test('the inbox shows conversations of all three platforms', async () => {
   await app.exec(`const s = document.querySelector('[data-pick="platform"]'); s.value = '';
     s.dispatchEvent(new Event('change'));`);
   await waitFor('every platform again', () =>
-    app.exec(`return new Set([...document.querySelectorAll('.row[data-platform]')].map((r) => r.dataset.platform)).size`), 15_000);
+    app.exec(`return document.querySelector('.list').dataset.total === document.querySelector('[data-count="all"]').textContent
+      && Number(document.querySelector('[data-count="all"]').textContent) >= 3
+      && new Set([...document.querySelectorAll('.row[data-platform]')].map((r) => r.dataset.platform)).size === 3`), 15_000);
   await shot('inbox');
 });
 
 test('the Overdue count equals the engine\'s count for the same data at the same instant', async () => {
   // Sync keeps writing; the engine reviews the file at the instant the UI's counts are for.
+  assert.equal(await app.exec(`return document.querySelector('[data-pick="platform"]').value`), '');
   let last;
   for (let attempt = 0; attempt < 4; attempt++) {
     const c = await counts();
@@ -71,6 +74,7 @@ test('the Overdue count equals the engine\'s count for the same data at the same
     last = { ui: c.overdue, engine, at };
     if (c.overdue === engine && c.overdue > 0) break;
   }
+  console.log(`overdue: UI ${last.ui}, engine ${last.engine} at ${last.at}`);
   assert.ok(last.ui > 0, `the demo has overdue chats (${JSON.stringify(last)})`);
   assert.equal(last.ui, last.engine, `UI and engine at ${last.at}`);
 });
@@ -91,8 +95,9 @@ test('a buyer message injected into the simulator appears in the list, and the h
   await app.exec(`const i = document.querySelector('input[aria-label="Search"]'); i.value = arguments[0];
     i.dispatchEvent(new Event('input'));`, [text.slice(0, 17)]);
   const row = await waitFor('the injected message in the list', () =>
-    app.exec(`const r = document.querySelector('.row[data-conversation]');
-      return r ? { conversation: r.dataset.conversation, preview: r.querySelector('.preview').textContent, shop: r.dataset.shop } : null;`), 20_000);
+    app.exec(`const r = [...document.querySelectorAll('.row[data-conversation]')]
+        .find((x) => x.querySelector('.preview').textContent.includes(arguments[0]));
+      return r ? { conversation: r.dataset.conversation, preview: r.querySelector('.preview').textContent, shop: r.dataset.shop } : null;`, [text]), 20_000);
   assert.equal(row.shop, 'sp-ph');
   if (conversation) assert.equal(row.conversation, conversation);
   assert.ok(row.preview.includes('is the blue one in stock?'));
