@@ -84,6 +84,8 @@ export async function startDriver(env) {
   const proc = spawn('dbus-run-session', ['--', tauriDriverPath(), '--port', String(port), '--native-port', String(native)], {
     env: { ...process.env, NO_AT_BRIDGE: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: stop() ends the bus, tauri-driver, WebKitWebDriver and the app.
+    detached: true,
   });
   proc.stdout.on('data', (d) => log.push(String(d)));
   proc.stderr.on('data', (d) => log.push(String(d)));
@@ -93,7 +95,11 @@ export async function startDriver(env) {
     base,
     log,
     async stop() {
-      proc.kill('SIGTERM');
+      try {
+        process.kill(-proc.pid, 'SIGTERM');
+      } catch {}
+      proc.stdout.destroy();
+      proc.stderr.destroy();
       await waitFor('tauri-driver to stop', () => proc.exitCode != null || proc.signalCode != null, 5_000, 50).catch(() => {});
     },
   };
