@@ -141,14 +141,31 @@ pub fn title(due_soon: u64, overdue: u64) -> String {
 }
 
 pub fn update(app: &AppHandle, due_soon: u64, overdue: u64, urgent: &[Urgent]) {
+    // Rebuild the menu only when what it shows changed.
+    static SHOWN: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+    let text = title(due_soon, overdue);
+    let paused = app.state::<AppState>().notifier.status().settings.paused;
+    let key = format!(
+        "{text}|{paused}|{}",
+        urgent
+            .iter()
+            .map(|u| u.label.as_str())
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    {
+        let mut shown = SHOWN.lock().expect("tray cache");
+        if *shown == key {
+            return;
+        }
+        *shown = key;
+    }
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    let text = title(due_soon, overdue);
     let _ = tray.set_tooltip(Some(format!("Kedai: {text}")));
     // Linux tray hosts show the title beside the icon; tooltips there are not supported.
     let _ = tray.set_title(Some(&text));
-    let paused = app.state::<AppState>().notifier.status().settings.paused;
     if let Ok(m) = menu(app, urgent, paused) {
         let _ = tray.set_menu(Some(m));
     }
