@@ -1,6 +1,8 @@
 //! Kedai's SQLite store: the shops' facts, the clock's derived items kept current on every
 //! write, indexed inbox queries, the change feed, and event-log import and export.
 
+// The desktop app's reads and roster.
+pub mod app;
 mod automation;
 mod bulk;
 mod cache;

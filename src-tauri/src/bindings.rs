@@ -1,0 +1,63 @@
+//! The TypeScript types of `dto.rs`, rendered into one file the UI imports
+//! (`ui/src/lib/bindings/index.ts`). A test fails when the committed file is stale;
+//! `UPDATE_BINDINGS=1 cargo test -p kedai-desktop bindings` rewrites it.
+
+use ts_rs::TS;
+
+use crate::dto::*;
+
+pub fn render() -> String {
+    let decls = [
+        AppError::decl(),
+        InboxQuery::decl(),
+        Row::decl(),
+        Count::decl(),
+        InboxPage::decl(),
+        Message::decl(),
+        Excluded::decl(),
+        FigureView::decl(),
+        ShopHeader::decl(),
+        Header::decl(),
+        AgentView::decl(),
+        ShopSync::decl(),
+        NotifySettings::decl(),
+        NotifyStatus::decl(),
+        ShopInfo::decl(),
+        AppInfo::decl(),
+        Changed::decl(),
+        OpenChat::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from src-tauri/src/dto.rs by ts-rs: do not edit.\n\
+         // Regenerate: UPDATE_BINDINGS=1 cargo test -p kedai-desktop bindings\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn bindings_are_current() {
+        let path =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings/index.ts");
+        let fresh = super::render();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/lib/bindings/index.ts is stale: run UPDATE_BINDINGS=1 cargo test -p kedai-desktop bindings"
+        );
+    }
+}

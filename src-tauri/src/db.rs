@@ -1,0 +1,64 @@
+//! One reading connection to the store on its own thread. Commands and the pump send it
+//! closures; the store (with its metrics cache) is never shared between threads and never
+//! sits behind a lock. Sync writes through its own connection (WAL lets both work).
+
+use std::path::Path;
+use std::sync::mpsc;
+
+use kedai_store::Store;
+use tokio::sync::oneshot;
+
+type Job = Box<dyn FnOnce(&mut Store) + Send>;
+
+/// A clonable handle to the store's thread.
+#[derive(Clone)]
+pub struct Db {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Db {
+    /// Opens the file (creating it and the desktop tables if needed) on a new thread.
+    pub fn open(path: &Path) -> anyhow::Result<Db> {
+        let (jobs, rx) = mpsc::channel::<Job>();
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let path = path.to_owned();
+        std::thread::Builder::new()
+            .name("kedai-store".into())
+            .spawn(move || {
+                let store = Store::open(&path).and_then(|s| {
+                    s.ensure_desktop_schema()?;
+                    Ok(s)
+                });
+                let mut store = match store {
+                    Ok(s) => {
+                        let _ = ready_tx.send(Ok(()));
+                        s
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                // Ends when every handle is dropped.
+                while let Ok(job) = rx.recv() {
+                    job(&mut store);
+                }
+            })?;
+        ready_rx.recv()??;
+        Ok(Db { jobs })
+    }
+
+    /// Runs `f` on the store's thread and waits for its answer.
+    pub async fn call<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> R + Send + 'static,
+    ) -> anyhow::Result<R> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(Box::new(move |store| {
+                let _ = tx.send(f(store));
+            }))
+            .map_err(|_| anyhow::anyhow!("the store's thread has stopped"))?;
+        Ok(rx.await?)
+    }
+}

@@ -1,0 +1,208 @@
+//! `kedai-desktop`: the desktop inbox. A thin shell: commands over the store and the engine,
+//! a background task turning the change feed and passing deadlines into UI events, the
+//! tray, notifications and demo mode.
+//!
+//! Options (each also an environment variable, for tests):
+//! `--db PATH` (`KEDAI_DB`): the SQLite file; default `kedai.db` in the app-data directory.
+//! `--demo` / `--no-demo` (`KEDAI_DEMO=1|0`): the in-process simulator; default on when no
+//! file is named. `--now INSTANT` (`KEDAI_NOW`) and `--speed X` (`KEDAI_SPEED`): pin the
+//! clock (tests, benchmarks); in demo mode `--speed` is the simulator's.
+//! `KEDAI_DEMO_INFO=PATH`: where demo mode writes `{sim_url, db}` for tests.
+//! `KEDAI_BENCH=1`: print the UI's timing marks on stderr.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+#[cfg(test)]
+mod bindings;
+mod clock;
+mod commands;
+mod db;
+mod demo;
+mod dto;
+mod notify;
+mod pump;
+mod state;
+mod sync;
+mod tray;
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use anyhow::Context;
+use kedai_core::time::parse_instant;
+use tauri::{Manager, WindowEvent};
+
+use crate::clock::AppClock;
+use crate::db::Db;
+use crate::dto::NotifySettings;
+use crate::notify::Notifier;
+use crate::state::AppState;
+
+/// When the main window was created: the benchmark's zero.
+static WINDOW_CREATED: OnceLock<Instant> = OnceLock::new();
+
+#[derive(Debug, Default)]
+struct Options {
+    db: Option<PathBuf>,
+    demo: Option<bool>,
+    now: Option<String>,
+    speed: Option<f64>,
+}
+
+fn options() -> anyhow::Result<Options> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let mut o = Options {
+        db: env("KEDAI_DB").map(PathBuf::from),
+        demo: env("KEDAI_DEMO").map(|v| v != "0"),
+        now: env("KEDAI_NOW"),
+        speed: env("KEDAI_SPEED").map(|v| v.parse()).transpose()?,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = || args.next().with_context(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--db" => o.db = Some(value()?.into()),
+            "--demo" => o.demo = Some(true),
+            "--no-demo" => o.demo = Some(false),
+            "--now" => o.now = Some(value()?),
+            "--speed" => o.speed = Some(value()?.parse()?),
+            other => {
+                anyhow::bail!("unknown option `{other}` (--db, --demo, --no-demo, --now, --speed)")
+            }
+        }
+    }
+    Ok(o)
+}
+
+#[tauri::command]
+fn bench_mark(name: String) {
+    if std::env::var_os("KEDAI_BENCH").is_some() {
+        let since = WINDOW_CREATED
+            .get()
+            .map(|t| t.elapsed().as_secs_f64() * 1000.0);
+        eprintln!("KEDAI_BENCH {name} {:.1}", since.unwrap_or(-1.0));
+    }
+}
+
+fn setup(app: &mut tauri::App, opts: Options) -> anyhow::Result<()> {
+    let data_dir = match std::env::var_os("KEDAI_DATA_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => app.path().app_data_dir()?,
+    };
+    std::fs::create_dir_all(&data_dir)?;
+    let demo = opts.demo.unwrap_or(opts.db.is_none());
+    let db_path = match (&opts.db, demo) {
+        (Some(p), _) => p.clone(),
+        (None, true) => data_dir.join("demo.db"),
+        (None, false) => data_dir.join("kedai.db"),
+    };
+    let pinned = opts
+        .now
+        .as_deref()
+        .map(parse_instant)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let (clock, sync_label) = if demo {
+        demo::fresh_db(&db_path)?;
+        let speed = opts.speed.unwrap_or(demo::DEMO_SPEED);
+        let sim = tauri::async_runtime::block_on(demo::start_sim(speed, 60))?;
+        {
+            let store = kedai_store::Store::open(&db_path)?;
+            store.ensure_desktop_schema()?;
+            demo::seed_roster(&store)?;
+        }
+        let feed = demo::start_feed(sim.sim.clone(), db_path.clone())?;
+        sync::set_feed(feed);
+        if let Some(info) = std::env::var_os("KEDAI_DEMO_INFO") {
+            let json = serde_json::json!({"sim_url": sim.sim.base_url(), "db": db_path});
+            std::fs::write(info, json.to_string())?;
+        }
+        tracing::info!("demo mode: simulator at {}", sim.sim.base_url());
+        (
+            AppClock::Sim {
+                sim: Arc::clone(&sim.sim),
+                speed: sim.speed,
+            },
+            "demo: simulator (stand-in feed until the sync crate lands)".to_owned(),
+        )
+    } else {
+        let clock = match pinned {
+            Some(start) => AppClock::pinned(start, opts.speed.unwrap_or(0.0)),
+            None => AppClock::Wall,
+        };
+        (clock, "offline: no shop connected".to_owned())
+    };
+    let db = Db::open(&db_path)?;
+    let settings: NotifySettings = tauri::async_runtime::block_on(db.call(|s| {
+        s.classify_all()?;
+        if s.agents(chrono::Utc::now())?.is_empty() {
+            demo::seed_roster(s).map_err(|e| kedai_store::StoreError::Invalid(e.to_string()))?;
+        }
+        s.app_setting("notify")
+    }))??
+    .and_then(|j| serde_json::from_str(&j).ok())
+    .unwrap_or(NotifySettings {
+        paused: false,
+        dnd_from: String::new(),
+        dnd_to: String::new(),
+    });
+    let state = AppState {
+        db,
+        clock,
+        demo,
+        me: "me".into(),
+        notifier: Notifier::new(settings),
+        sync: sync_label,
+    };
+    app.manage(state.clone());
+    tray::build(app.handle())?;
+    WINDOW_CREATED.get_or_init(Instant::now);
+    tauri::async_runtime::spawn(pump::run(app.handle().clone(), state));
+    Ok(())
+}
+
+fn main() {
+    let opts = match options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("kedai-desktop: {e}");
+            std::process::exit(2);
+        }
+    };
+    let opts = std::sync::Mutex::new(Some(opts));
+    tauri::Builder::default()
+        .setup(move |app| {
+            let opts = opts.lock().expect("options").take().unwrap_or_default();
+            setup(app, opts).map_err(|e| {
+                eprintln!("kedai-desktop: {e:#}");
+                e.into()
+            })
+        })
+        .on_window_event(|window, event| {
+            // Closing the window keeps the app in the tray, syncing.
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if std::env::var_os("KEDAI_EXIT_ON_CLOSE").is_none() {
+                    let _ = window.hide();
+                    api.prevent_close();
+                }
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::inbox_page,
+            commands::header,
+            commands::open_conversation,
+            commands::set_starred,
+            commands::set_priority,
+            commands::assign,
+            commands::agents,
+            commands::save_agent,
+            commands::notify_status,
+            commands::set_notify_settings,
+            commands::sync_status,
+            bench_mark,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running kedai-desktop");
+}

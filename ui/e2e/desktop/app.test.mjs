@@ -1,0 +1,109 @@
+// End to end on the real app: kedai-desktop in demo mode (simulator in-process, three
+// shops, accelerated clock) under its own Xvfb, driven through tauri-driver + WebKitWebDriver.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP, CLI, artifacts, session, startDriver, startXvfb, tmp, waitFor } from './harness.mjs';
+
+let xvfb;
+let driver;
+let app;
+let demo;
+
+async function shot(name) {
+  writeFileSync(join(artifacts, `${name}.png`), await app.screenshot());
+}
+
+before(async () => {
+  xvfb = await startXvfb();
+  const data = tmp('kedai-e2e-');
+  const info = join(data, 'demo.json');
+  driver = await startDriver({
+    DISPLAY: xvfb.display,
+    KEDAI_DEMO: '1',
+    KEDAI_DATA_DIR: data,
+    KEDAI_DEMO_INFO: info,
+    KEDAI_EXIT_ON_CLOSE: '1',
+  });
+  app = await session(driver.base, APP);
+  demo = JSON.parse(await waitFor('the demo info file', () => readFileSync(info, 'utf8'), 30_000));
+  await waitFor('the inbox to paint', () => app.exec('return document.body.dataset.ready === "1"'), 60_000);
+});
+
+after(async () => {
+  await app?.close();
+  await driver?.stop();
+  await xvfb?.stop();
+});
+
+const counts = () =>
+  app.exec(`const f = document.querySelector('.filters');
+    return { at: Number(f.dataset.countsAt), overdue: Number(document.querySelector('[data-count="overdue"]').textContent),
+             all: Number(document.querySelector('[data-count="all"]').textContent) };`);
+
+test('the inbox shows conversations of all three platforms', async () => {
+  await waitFor('rows', () => app.exec('return document.querySelectorAll(".row[data-conversation]").length > 5'), 30_000);
+  for (const p of ['tiktok', 'shopee', 'lazada']) {
+    await app.exec(`const s = document.querySelector('[data-pick="platform"]'); s.value = arguments[0];
+      s.dispatchEvent(new Event('change'));`, [p]);
+    const seen = await waitFor(`${p} rows`, () =>
+      app.exec(`const rs = [...document.querySelectorAll('.row[data-platform]')];
+        return rs.length > 0 && rs.every((r) => r.dataset.platform === arguments[0]) ? rs.length : 0;`, [p]), 15_000);
+    assert.ok(seen > 0, `${p} has conversations`);
+  }
+  await app.exec(`const s = document.querySelector('[data-pick="platform"]'); s.value = '';
+    s.dispatchEvent(new Event('change'));`);
+  await waitFor('every platform again', () =>
+    app.exec(`return document.querySelector('.list').dataset.total === document.querySelector('[data-count="all"]').textContent
+      && Number(document.querySelector('[data-count="all"]').textContent) >= 3
+      && new Set([...document.querySelectorAll('.row[data-platform]')].map((r) => r.dataset.platform)).size === 3`), 15_000);
+  await shot('inbox');
+});
+
+test('the Overdue count equals the engine\'s count for the same data at the same instant', async () => {
+  // Sync keeps writing; the engine reviews the file at the instant the UI's counts are for.
+  assert.equal(await app.exec(`return document.querySelector('[data-pick="platform"]').value`), '');
+  let last;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const c = await counts();
+    const at = new Date(c.at).toISOString();
+    const out = execFileSync(CLI, ['inbox', '--db', demo.db, '--at', at, '--json'], { encoding: 'utf8' });
+    const engine = JSON.parse(out).counts.overdue;
+    last = { ui: c.overdue, engine, at };
+    if (c.overdue === engine && c.overdue > 0) break;
+  }
+  console.log(`overdue: UI ${last.ui}, engine ${last.engine} at ${last.at}`);
+  assert.ok(last.ui > 0, `the demo has overdue chats (${JSON.stringify(last)})`);
+  assert.equal(last.ui, last.engine, `UI and engine at ${last.at}`);
+});
+
+test('a buyer message injected into the simulator appears in the list, and the header updates', async () => {
+  const header = () => app.exec(`return [...document.querySelectorAll('[data-shop="sp-ph"] [data-figure]')].map((e) => e.dataset.detail).join('|')`);
+  const seqBefore = await app.exec('return Number(document.querySelector(".filters").dataset.seq)');
+  const before = await header();
+  const text = `E2E ${Date.now()} is the blue one in stock?`;
+  const r = await fetch(`${demo.sim_url}/_sim/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ shop: 'sp-ph', text }),
+  });
+  assert.ok(r.ok, `inject: ${r.status}`);
+  const event = await r.json();
+  const conversation = event.conversation ?? event.message?.conversation;
+  await app.exec(`const i = document.querySelector('input[aria-label="Search"]'); i.value = arguments[0];
+    i.dispatchEvent(new Event('input'));`, [text.slice(0, 17)]);
+  const row = await waitFor('the injected message in the list', () =>
+    app.exec(`const r = [...document.querySelectorAll('.row[data-conversation]')]
+        .find((x) => x.querySelector('.preview').textContent.includes(arguments[0]));
+      return r ? { conversation: r.dataset.conversation, preview: r.querySelector('.preview').textContent, shop: r.dataset.shop } : null;`, [text]), 20_000);
+  assert.equal(row.shop, 'sp-ph');
+  if (conversation) assert.equal(row.conversation, conversation);
+  assert.ok(row.preview.includes('is the blue one in stock?'));
+  await shot('injected');
+  await waitFor('a change event', async () => (await app.exec('return Number(document.querySelector(".filters").dataset.seq)')) > seqBefore, 10_000);
+  await waitFor('the header to update', async () => (await header()) !== before, 20_000);
+  await app.exec(`const i = document.querySelector('input[aria-label="Search"]'); i.value = '';
+    i.dispatchEvent(new Event('input'));`);
+});

@@ -1,0 +1,64 @@
+// The due-soon notification: the app on a pinned clock just before a chat becomes due soon,
+// under its own D-Bus session where dunst answers, with dbus-monitor recording every
+// Notify call. The notification must name that chat.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP, CLI, artifacts, root, startXvfb, tmp, waitFor } from './harness.mjs';
+
+test('a chat that becomes due soon gets one desktop notification naming it', async () => {
+  const dir = tmp('kedai-notify-');
+  const db = join(dir, 'notify.db');
+  execFileSync(CLI, ['import', join(root, 'samples/sample-events.jsonl'), '--db', db]);
+  // The chat whose due-soon instant comes next after the sample's end, on its own clock.
+  const end = '2026-07-20T12:00:00+08:00';
+  const report = JSON.parse(execFileSync(CLI, ['inbox', '--db', db, '--at', end, '--json'], { encoding: 'utf8' }));
+  const candidates = report.conversations
+    .filter((r) => r.due_soon_at && !r.closed && Date.parse(r.due_soon_at) > Date.parse(r.last_message_at ?? r.opened_at) + 60_000)
+    .sort((a, b) => Date.parse(a.due_soon_at) - Date.parse(b.due_soon_at));
+  assert.ok(candidates.length > 0, 'the sample has a chat with a due-soon instant');
+  const chat = candidates[0];
+  // Start 40 s of app time before it, at 4× speed: the crossing comes ~10 s after start.
+  const start = new Date(Date.parse(chat.due_soon_at) - 40_000).toISOString();
+
+  const xvfb = await startXvfb();
+  const monitorLog = join(dir, 'monitor.log');
+  const script = `dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" > '${monitorLog}' 2>&1 &
+    sleep 0.5
+    exec '${APP}' --db '${db}' --now '${start}' --speed 4`;
+  const proc = spawn('dbus-run-session', ['--', 'sh', '-c', script], {
+    env: { ...process.env, DISPLAY: xvfb.display, NO_AT_BRIDGE: '1', KEDAI_EXIT_ON_CLOSE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stderr = '';
+  proc.stderr.on('data', (d) => (stderr += d));
+  try {
+    const log = await waitFor(
+      'the due-soon notification',
+      () => {
+        const text = readFileSync(monitorLog, 'utf8');
+        return text.includes(`Due soon: ${chat.buyer}`) ? text : null;
+      },
+      60_000,
+      500,
+    );
+    writeFileSync(join(artifacts, 'notify-monitor.log'), log);
+    assert.ok(log.includes(`chat ${chat.conversation}`), 'the body names the chat');
+    // One per chat per state: a second look finds no repeat for this chat.
+    await new Promise((r) => setTimeout(r, 2000));
+    const again = readFileSync(monitorLog, 'utf8').split(`Due soon: ${chat.buyer}"`).length - 1;
+    assert.equal(again, 1);
+  } catch (e) {
+    throw new Error(`${e.message}\napp stderr:\n${stderr}`);
+  } finally {
+    // The whole group: the session bus, dbus-monitor, dunst and the app.
+    try {
+      process.kill(-proc.pid, 'SIGTERM');
+    } catch {}
+    await waitFor('the app to stop', () => proc.exitCode != null || proc.signalCode != null, 10_000, 100).catch(() => {});
+    await xvfb.stop();
+  }
+});

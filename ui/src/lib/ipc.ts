@@ -1,0 +1,49 @@
+// The one way the UI talks to the app: every command and event, typed with the types
+// generated from Rust (./bindings). Errors reject with an AppError `{kind, message}`.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type {
+  AgentView,
+  AppError,
+  AppInfo,
+  Changed,
+  Header,
+  InboxPage,
+  InboxQuery,
+  Message,
+  NotifySettings,
+  NotifyStatus,
+  OpenChat,
+  ShopSync,
+} from './bindings';
+
+export type * from './bindings';
+
+export function isAppError(e: unknown): e is AppError {
+  return typeof e === 'object' && e !== null && 'kind' in e && 'message' in e;
+}
+
+export const ipc = {
+  appInfo: () => invoke<AppInfo>('app_info'),
+  inboxPage: (query: InboxQuery) => invoke<InboxPage>('inbox_page', { query }),
+  header: () => invoke<Header>('header'),
+  openConversation: (shop: string, conversation: string) =>
+    invoke<Message[]>('open_conversation', { shop, conversation }),
+  setStarred: (shop: string, conversation: string, starred: boolean) =>
+    invoke<null>('set_starred', { shop, conversation, starred }),
+  setPriority: (shop: string, conversation: string, priority: boolean) =>
+    invoke<null>('set_priority', { shop, conversation, priority }),
+  assign: (shop: string, conversation: string, agent: string | null) =>
+    invoke<null>('assign', { shop, conversation, agent }),
+  agents: () => invoke<AgentView[]>('agents'),
+  saveAgent: (agent: AgentView) => invoke<null>('save_agent', { agent }),
+  notifyStatus: () => invoke<NotifyStatus>('notify_status'),
+  setNotifySettings: (settings: NotifySettings) =>
+    invoke<null>('set_notify_settings', { settings }),
+  syncStatus: () => invoke<ShopSync[]>('sync_status'),
+  benchMark: (name: string) => invoke<null>('bench_mark', { name }),
+  onChanged: (cb: (c: Changed) => void): Promise<UnlistenFn> =>
+    listen<Changed>('inbox://changed', (e) => cb(e.payload)),
+  onOpenChat: (cb: (c: OpenChat) => void): Promise<UnlistenFn> =>
+    listen<OpenChat>('app://open-chat', (e) => cb(e.payload)),
+};
