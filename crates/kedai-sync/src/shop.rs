@@ -136,8 +136,13 @@ impl ShopSync {
                     .push(quarantined(&self.shop, "conversation", None, r, now));
             }
             for c in &todo {
-                self.conversation(c, pass.stop.min(horizon), &mut out, now)
-                    .await?;
+                if let Err(e) = self
+                    .conversation(c, pass.stop.min(horizon), &mut out, now)
+                    .await
+                {
+                    self.keep_quarantined(out.quarantined).await?;
+                    return Err(e);
+                }
             }
             report.conversations += todo.len();
             report.messages += out.messages.len();
@@ -175,6 +180,21 @@ impl ShopSync {
                 return Ok(report);
             }
         }
+    }
+
+    /// Keeps the records set aside by a page that could not be applied: they were served
+    /// and read, whatever happens to the rest of the page.
+    async fn keep_quarantined(&self, quarantined: Vec<Quarantined>) -> Result<(), SyncError> {
+        if quarantined.is_empty() {
+            return Ok(());
+        }
+        let page = SyncPage {
+            shop: self.shop.clone(),
+            quarantined,
+            ..Default::default()
+        };
+        self.db.call(move |s| s.apply_sync_page(page)).await?;
+        Ok(())
     }
 
     /// Reads again in full the conversations marked for it (a message set aside, a reply
@@ -322,6 +342,13 @@ impl ShopSync {
             Some(b) => b.clone(),
             None => {
                 let first = self.connector.list_messages(&conv, &Cursor::Start).await?;
+                let now = self.clock.now();
+                let rejected = first
+                    .rejected
+                    .into_iter()
+                    .map(|r| quarantined(&self.shop, "message", Some(&conv.id), r, now))
+                    .collect();
+                self.keep_quarantined(rejected).await?;
                 serde_json::to_string(&Before::of(&first.items)).expect("serializes")
             }
         };
@@ -370,6 +397,20 @@ impl ShopSync {
             .newest
             .and_then(|n| chrono::DateTime::from_timestamp_millis(n - 1_000));
         let pulled = all_messages(self.connector.as_ref(), conv, Cursor::Start, stop).await?;
+        if !pulled.rejected.is_empty() {
+            // the reply may be the record that could not be read: do not conclude, try later
+            let now = self.clock.now();
+            let n = pulled.rejected.len();
+            let rejected = pulled
+                .rejected
+                .into_iter()
+                .map(|r| quarantined(&self.shop, "message", Some(&conv.id), r, now))
+                .collect();
+            self.keep_quarantined(rejected).await?;
+            return Err(SyncError::Wire(WireError::Malformed {
+                context: format!("{n} unreadable message(s) while looking for a sent reply"),
+            }));
+        }
         let shop = self.shop.clone();
         let claimed: HashSet<String> = self
             .db
