@@ -10,7 +10,7 @@ use kedai_connectors::{
     WireMessage,
 };
 use kedai_core::{Kind, Message, Sender, Ts};
-use kedai_store::{OutboxEntry, OutboxState, Quarantined, SyncConversation, SyncPage};
+use kedai_store::{OutboxEntry, Quarantined, SyncConversation, SyncPage};
 use serde::{Deserialize, Serialize};
 
 use crate::{Clock, Db, SyncError, SyncOptions};
@@ -56,6 +56,10 @@ pub struct ShopSync {
     pub options: SyncOptions,
 }
 
+/// How far back of a known instant a pass starts reading: listings carry whole seconds on
+/// some platforms, so messages of the same second are read again (upserts make it harmless).
+const MARGIN_MS: i64 = 1_000;
+
 fn ms(t: Ts) -> i64 {
     t.timestamp_millis()
 }
@@ -77,6 +81,19 @@ fn quarantined(
     }
 }
 
+/// Message records of conversation `conversation` that could not be read, to quarantine.
+fn rejected_messages(
+    shop: &str,
+    conversation: &str,
+    rejected: Vec<Rejected>,
+    now: Ts,
+) -> Vec<Quarantined> {
+    rejected
+        .into_iter()
+        .map(|r| quarantined(shop, "message", Some(conversation), r, now))
+        .collect()
+}
+
 impl ShopSync {
     async fn cursor(&self) -> Result<ShopCursor, SyncError> {
         let shop = self.shop.clone();
@@ -96,10 +113,9 @@ impl ShopSync {
         let horizon = ms(now - ChronoDuration::from_std(self.options.backfill).unwrap_or_default());
         let mut pass = cursor.pass.take().unwrap_or_else(|| Pass {
             next: Cursor::Start,
-            // one second back: listings carry whole seconds on some platforms
             stop: cursor
                 .watermark
-                .map_or(horizon, |w| (w - 1_000).max(horizon)),
+                .map_or(horizon, |w| (w - MARGIN_MS).max(horizon)),
             newest: None,
             dirty: false,
         });
@@ -245,16 +261,14 @@ impl ShopSync {
             .await?;
         let resync = stored.as_ref().is_some_and(|s| s.resync);
         let stop = match last {
-            Some(last) if !resync => ms(last) - 1_000,
+            Some(last) if !resync => ms(last) - MARGIN_MS,
             _ => horizon,
         };
         let stop = chrono::DateTime::from_timestamp_millis(stop);
         let pulled = all_messages(self.connector.as_ref(), c, Cursor::Start, stop).await?;
         let rejected = !pulled.rejected.is_empty();
-        for r in pulled.rejected {
-            out.quarantined
-                .push(quarantined(&self.shop, "message", Some(&c.id), r, now));
-        }
+        out.quarantined
+            .extend(rejected_messages(&self.shop, &c.id, pulled.rejected, now));
         out.messages.extend(
             pulled
                 .items
@@ -321,11 +335,8 @@ impl ShopSync {
         })?;
         let buyer = buyer.unwrap_or_else(|| conv.buyer.clone());
         // An earlier attempt may have gone through: look before sending again.
-        if let Some(before) = entry
-            .before_ids
-            .as_deref()
-            .filter(|_| entry.attempts > 0 || entry.state == OutboxState::Sending)
-        {
+        // (`before_ids` is written only as an attempt starts)
+        if let Some(before) = entry.before_ids.as_deref() {
             let before: Before = serde_json::from_str(before)
                 .map_err(|e| SyncError::Corrupt(format!("outbox entry {}: {e}", entry.id)))?;
             if let Some(found) = self.find_sent(&conv, entry, &before).await? {
@@ -343,11 +354,7 @@ impl ShopSync {
             None => {
                 let first = self.connector.list_messages(&conv, &Cursor::Start).await?;
                 let now = self.clock.now();
-                let rejected = first
-                    .rejected
-                    .into_iter()
-                    .map(|r| quarantined(&self.shop, "message", Some(&conv.id), r, now))
-                    .collect();
+                let rejected = rejected_messages(&self.shop, &conv.id, first.rejected, now);
                 self.keep_quarantined(rejected).await?;
                 serde_json::to_string(&Before::of(&first.items)).expect("serializes")
             }
@@ -395,17 +402,13 @@ impl ShopSync {
     ) -> Result<Option<WireMessage>, SyncError> {
         let stop = before
             .newest
-            .and_then(|n| chrono::DateTime::from_timestamp_millis(n - 1_000));
+            .and_then(|n| chrono::DateTime::from_timestamp_millis(n - MARGIN_MS));
         let pulled = all_messages(self.connector.as_ref(), conv, Cursor::Start, stop).await?;
         if !pulled.rejected.is_empty() {
             // the reply may be the record that could not be read: do not conclude, try later
             let now = self.clock.now();
             let n = pulled.rejected.len();
-            let rejected = pulled
-                .rejected
-                .into_iter()
-                .map(|r| quarantined(&self.shop, "message", Some(&conv.id), r, now))
-                .collect();
+            let rejected = rejected_messages(&self.shop, &conv.id, pulled.rejected, now);
             self.keep_quarantined(rejected).await?;
             return Err(SyncError::Wire(WireError::Malformed {
                 context: format!("{n} unreadable message(s) while looking for a sent reply"),
