@@ -448,26 +448,31 @@ impl Store {
         shop: Option<&str>,
         conversation: Option<&str>,
     ) -> Result<Vec<OutboxEntry>> {
-        let mut q = self.conn.prepare_cached(&format!(
-            "SELECT {OUTBOX_COLUMNS} FROM outbox
-             WHERE (?1 IS NULL OR shop = ?1) AND (?2 IS NULL OR conversation = ?2) ORDER BY id"
-        ))?;
-        let mut rows = q.query(params![shop, conversation])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(outbox_from_row(r)?);
-        }
-        Ok(out)
+        self.outbox_where(
+            "(?1 IS NULL OR shop = ?1) AND (?2 IS NULL OR conversation = ?2)",
+            params![shop, conversation],
+        )
     }
 
     /// The replies of `shop` still to deliver, in the order written: queued, sending (an
     /// attempt whose outcome is unknown) and failed ones that may be retried.
     pub fn outbox_pending(&self, shop: &str) -> Result<Vec<OutboxEntry>> {
+        self.outbox_where(
+            "shop = ?1 AND (state IN ('queued', 'sending') OR (state = 'failed' AND retryable))",
+            [shop],
+        )
+    }
+
+    /// Outbox entries matching `condition`, in the order written.
+    fn outbox_where(
+        &self,
+        condition: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<OutboxEntry>> {
         let mut q = self.conn.prepare_cached(&format!(
-            "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE shop = ?1
-             AND (state IN ('queued', 'sending') OR (state = 'failed' AND retryable)) ORDER BY id"
+            "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE {condition} ORDER BY id"
         ))?;
-        let mut rows = q.query([shop])?;
+        let mut rows = q.query(args)?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             out.push(outbox_from_row(r)?);
