@@ -335,6 +335,11 @@ impl Worker {
             Err(e) if e.needs_reconnect() => Ok(0),
             _ => self.sync.outbox().await,
         };
+        // the replies just sent: read their platform copies now, not a poll later
+        let outbox = match outbox {
+            Ok(n) if n > 0 => self.sync.settle().await.map(|_| n),
+            other => other,
+        };
         self.keep_tokens();
         let result = match (pass, outbox) {
             (Ok(p), Ok(n)) => Ok((p, n)),

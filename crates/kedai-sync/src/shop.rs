@@ -106,11 +106,16 @@ impl ShopSync {
         })
     }
 
+    /// The oldest instant (ms) a backfill reaches back to.
+    fn horizon(&self, now: Ts) -> i64 {
+        ms(now - ChronoDuration::from_std(self.options.backfill).unwrap_or_default())
+    }
+
     /// Runs one pass to its end from where the last one stopped (a crash resumes mid-pass).
     pub async fn pass(&self) -> Result<PassReport, SyncError> {
         let mut cursor = self.cursor().await?;
         let now = self.clock.now();
-        let horizon = ms(now - ChronoDuration::from_std(self.options.backfill).unwrap_or_default());
+        let horizon = self.horizon(now);
         let mut pass = cursor.pass.take().unwrap_or_else(|| Pass {
             next: Cursor::Start,
             stop: cursor
@@ -211,6 +216,15 @@ impl ShopSync {
         };
         self.db.call(move |s| s.apply_sync_page(page)).await?;
         Ok(())
+    }
+
+    /// Reads again the conversations marked for it, outside a pass: after the outbox sent
+    /// replies, so their platform copies (the platform's instant) replace the local ones at once.
+    pub async fn settle(&self) -> Result<PassReport, SyncError> {
+        let horizon = self.horizon(self.clock.now());
+        let mut report = PassReport::default();
+        self.resync(horizon, &mut report).await?;
+        Ok(report)
     }
 
     /// Reads again in full the conversations marked for it (a message set aside, a reply
