@@ -14,6 +14,12 @@ pub fn set_feed(feed: FeedStatus) {
     let _ = FEED.set(feed);
 }
 
+/// Asks every shop's sync to run now (a reply was queued, the agent pressed "sync now").
+/// Without a running sync (offline review) the outbox keeps the reply queued.
+pub fn sync_now() {
+    // The stand-in feed polls every second on its own; kedai-sync's `Sync::sync_now` goes here.
+}
+
 pub fn stop() {
     if let Some(f) = FEED.get() {
         f.stop.store(true, std::sync::atomic::Ordering::Relaxed);
