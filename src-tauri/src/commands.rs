@@ -230,3 +230,10 @@ pub async fn set_notify_settings(state: State<'_, AppState>, settings: NotifySet
 pub async fn sync_status(state: State<'_, AppState>) -> Res<Vec<ShopSync>> {
     crate::sync::status(&state).await
 }
+
+/// "Sync now": every shop's sync runs at once instead of at its next poll.
+#[tauri::command]
+pub async fn sync_now() -> Res<()> {
+    crate::sync::sync_now();
+    Ok(())
+}

@@ -25,10 +25,7 @@ impl Db {
         std::thread::Builder::new()
             .name("kedai-store".into())
             .spawn(move || {
-                let store = Store::open(&path).and_then(|s| {
-                    s.ensure_desktop_schema()?;
-                    Ok(s)
-                });
+                let store = Store::open(&path);
                 let mut store = match store {
                     Ok(s) => {
                         let _ = ready_tx.send(Ok(()));

@@ -109,7 +109,6 @@ fn setup(app: &mut tauri::App, opts: Options) -> anyhow::Result<()> {
         let sim = tauri::async_runtime::block_on(demo::start_sim(speed, 60))?;
         {
             let store = kedai_store::Store::open(&db_path)?;
-            store.ensure_desktop_schema()?;
             demo::seed_roster(&store)?;
         }
         let feed = demo::start_feed(sim.sim.clone(), db_path.clone())?;
@@ -201,6 +200,7 @@ fn main() {
             commands::notify_status,
             commands::set_notify_settings,
             commands::sync_status,
+            commands::sync_now,
             bench_mark,
         ])
         .run(tauri::generate_context!())

@@ -20,7 +20,6 @@ use crate::rows::{ms, parse_name, ts, ts_opt, PolicyCol};
 use crate::write::Touched;
 use crate::{Result, Store, StoreError};
 
-const DESKTOP_SCHEMA: &str = include_str!("../migrations/0005_desktop.sql");
 
 /// Which conversations the app lists: everything but the status filter and paging.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -316,12 +315,6 @@ fn app_row(r: &Row<'_>, now: i64) -> Result<AppRow> {
 }
 
 impl Store {
-    /// Creates the desktop app's tables when missing (`migrations/0005_desktop.sql`).
-    pub fn ensure_desktop_schema(&self) -> Result<()> {
-        self.conn.execute_batch(DESKTOP_SCHEMA)?;
-        Ok(())
-    }
-
     /// A page of the inbox in inbox order (earliest deadline first, then newest message):
     /// the conversations of `scope` in `filter` at `now`.
     pub fn app_inbox(
@@ -716,7 +709,6 @@ mod tests {
 
     fn store() -> Store {
         let mut s = Store::open_in_memory().unwrap();
-        s.ensure_desktop_schema().unwrap();
         s.import_log(LOG, false).unwrap();
         s
     }

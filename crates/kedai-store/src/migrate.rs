@@ -9,6 +9,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_sync.sql")),
     (3, include_str!("../migrations/0003_automation.sql")),
+    (4, include_str!("../migrations/0004_desktop.sql")),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {

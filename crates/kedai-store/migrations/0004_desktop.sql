@@ -1,6 +1,6 @@
 -- The desktop app's own tables: the agent roster, assignment, category and priority of
--- conversations, and app settings. Idempotent (`IF NOT EXISTS`): the app applies it at
--- start, beside the numbered migrations, so it never races the reserved 0002–0004.
+-- conversations, and app settings. `IF NOT EXISTS`: files from before it was numbered
+-- already hold these tables.
 
 CREATE TABLE IF NOT EXISTS agents (
     id           TEXT PRIMARY KEY,
