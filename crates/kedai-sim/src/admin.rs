@@ -24,6 +24,7 @@ pub fn routes() -> Router<Arc<Sim>> {
         .route("/_sim/events", get(events))
         .route("/_sim/faults", post(faults).get(corrupted))
         .route("/_sim/clock", get(clock))
+        .route("/_sim/traffic", post(traffic))
         .route("/_sim/authorize", get(authorize))
 }
 
@@ -60,6 +61,24 @@ async fn events(State(sim): State<Arc<Sim>>) -> Response {
 
 async fn clock(State(sim): State<Arc<Sim>>) -> Response {
     Json(json!({"now": rfc3339(sim.clock.now_precise()), "speed": sim.clock.speed})).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Traffic {
+    live: bool,
+}
+
+/// Pauses (`{live: false}`) or resumes live traffic. While paused the clock runs on but no
+/// message arrives and no pending reply is released; on resume what fell due comes at once.
+async fn traffic(State(sim): State<Arc<Sim>>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<Traffic>(&body) {
+        Ok(t) => {
+            sim.live.store(t.live, std::sync::atomic::Ordering::Relaxed);
+            Json(json!({"live": t.live})).into_response()
+        }
+        Err(e) => bad(format!("expected {{live: true|false}}: {e}")),
+    }
 }
 
 #[derive(Deserialize)]

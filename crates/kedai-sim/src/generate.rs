@@ -329,6 +329,7 @@ fn generate_shop(
         auto_reply: ctx.auto_reply,
         can_accept_chat: true,
         token_generation: 0,
+        published: None,
     };
     // Conversations get their ids in the order they start.
     let mut conv_index = vec![usize::MAX; buyers.len()];

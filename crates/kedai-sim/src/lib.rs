@@ -158,6 +158,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> Result<SimHandle, Sim
         faults: faults::FaultBook::new(config.seed, &config.faults),
         world: std::sync::RwLock::new(world),
         requests: std::sync::atomic::AtomicU64::new(0),
+        live: std::sync::atomic::AtomicBool::new(true),
         config,
     });
     let listener = tokio::net::TcpListener::bind(addr)

@@ -25,6 +25,9 @@ pub async fn run(sim: Arc<Sim>, cancel: CancellationToken) {
 }
 
 fn step(sim: &Sim) {
+    if !sim.live.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
     let now = sim.clock.now();
     let per_hour = sim.config.live_per_hour;
     let mut w = sim.write();

@@ -201,6 +201,8 @@ pub struct ShopState {
     pub auto_reply: bool,
     pub can_accept_chat: bool,
     pub token_generation: u64,
+    /// The newest instant of any message the shop holds.
+    pub published: Option<Ts>,
 }
 
 impl ShopState {
@@ -227,13 +229,17 @@ impl ShopState {
         }
     }
 
-    /// Adds a message at `at` (never before the conversation's last one, so that seq and time
-    /// grow together) and returns its event.
+    /// Adds a message at `at` and returns its event. Never before the shop's newest message:
+    /// a platform stamps a message when it takes it, so nothing appears behind what a
+    /// listing already showed (live traffic falls due between the simulator's steps, a reply
+    /// sent through the API is stamped at once). So seq and time grow together.
     pub fn push(&mut self, conv: usize, at: Ts, from: Sender, payload: Payload) -> Option<Message> {
         let platform = self.platform();
         let seq = self.next_seq;
+        let at = self.published.map_or(at, |p| at.max(p));
         let c = self.convs.get_mut(conv)?;
         let at = c.last_at().map_or(at, |last| at.max(last));
+        self.published = Some(at);
         self.next_seq += 1;
         let msg = SimMsg {
             seq,
@@ -393,6 +399,9 @@ pub struct Sim {
     pub world: RwLock<World>,
     pub faults: FaultBook,
     pub requests: std::sync::atomic::AtomicU64,
+    /// Live traffic (new buyer messages, due replies) runs; `POST /_sim/traffic` pauses it so
+    /// that a client can read a world that holds still.
+    pub live: std::sync::atomic::AtomicBool,
 }
 
 impl Sim {

@@ -391,6 +391,76 @@ async fn with_the_clock_running_live_traffic_arrives() {
     sim.stop().await;
 }
 
+/// A message never appears behind one a listing may already have shown: per shop, the
+/// order messages are taken in (their ids) is the order of their instants.
+#[tokio::test]
+async fn live_messages_are_stamped_in_the_order_the_platform_takes_them() {
+    let mut config = config(28);
+    config.speed = 36_000.0;
+    config.live_per_hour = 40.0;
+    let sim = sim_with(config).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let log = sim.events_log();
+    sim.stop().await;
+    let mut by_shop: std::collections::BTreeMap<String, Vec<(u128, chrono::DateTime<Utc>)>> =
+        Default::default();
+    for line in log.lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        if v["type"] == "message" {
+            let id: u128 = v["id"].as_str().unwrap().parse().unwrap();
+            let at = v["at"].as_str().unwrap().parse().unwrap();
+            by_shop
+                .entry(v["shop"].as_str().unwrap().into())
+                .or_default()
+                .push((id, at));
+        }
+    }
+    assert_eq!(by_shop.len(), 3);
+    for (shop, mut msgs) in by_shop {
+        assert!(msgs.len() > 40, "{shop}: live traffic");
+        msgs.sort();
+        for w in msgs.windows(2) {
+            assert!(
+                w[0].1 <= w[1].1,
+                "{shop}: {:?} taken before {:?}",
+                w[0],
+                w[1]
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn paused_traffic_holds_the_world_still_until_resumed() {
+    let mut config = config(27);
+    config.speed = 36_000.0;
+    config.live_per_hour = 20.0;
+    let sim = sim_with(config).await;
+    let http = reqwest::Client::new();
+    let set = |live: bool| {
+        http.post(format!("{}/_sim/traffic", sim.base_url()))
+            .json(&json!({ "live": live }))
+            .send()
+    };
+    let r = set(false).await.unwrap();
+    assert!(r.status().is_success());
+    tokio::time::sleep(Duration::from_millis(150)).await; // a step in flight ends
+    let held = sim.events_log();
+    tokio::time::sleep(Duration::from_millis(500)).await; // five sim hours
+    assert_eq!(sim.events_log(), held, "nothing arrives while paused");
+    set(true).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(sim.events_log().lines().count() > held.lines().count());
+    let bad = http
+        .post(format!("{}/_sim/traffic", sim.base_url()))
+        .body("{\"live\": \"no\"}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    sim.stop().await;
+}
+
 #[tokio::test]
 async fn garbage_requests_get_errors_not_panics() {
     let sim = sim(26).await;
