@@ -158,13 +158,42 @@ pub async fn all_messages(
     from: Cursor,
     stop_at: Option<Ts>,
 ) -> Result<Pulled<WireMessage>> {
+    pull_messages(c, conversation, from, stop_at)
+        .await
+        .map_err(|i| i.error)
+}
+
+/// A pull that failed part way, with the records set aside on the pages read before.
+#[derive(Debug)]
+pub struct Interrupted {
+    pub error: Error,
+    pub rejected: Vec<Rejected>,
+}
+
+/// [`all_messages`], keeping the unreadable records of the pages read when a later page
+/// fails: they were served, and a caller that quarantines them must not lose them.
+pub async fn pull_messages(
+    c: &dyn Connector,
+    conversation: &Conversation,
+    from: Cursor,
+    stop_at: Option<Ts>,
+) -> std::result::Result<Pulled<WireMessage>, Interrupted> {
     let mut p = Puller::new(stop_at);
     let mut cursor = from;
     loop {
-        let page = c.list_messages(conversation, &cursor).await?;
-        match p.take(page, |x| &x.id, |x| Some(x.created_at))? {
-            Some(next) => cursor = next,
-            None => return Ok(p.out),
+        let step = match c.list_messages(conversation, &cursor).await {
+            Ok(page) => p.take(page, |x| &x.id, |x| Some(x.created_at)),
+            Err(e) => Err(e),
+        };
+        match step {
+            Ok(Some(next)) => cursor = next,
+            Ok(None) => return Ok(p.out),
+            Err(error) => {
+                return Err(Interrupted {
+                    error,
+                    rejected: p.out.rejected,
+                })
+            }
         }
     }
 }

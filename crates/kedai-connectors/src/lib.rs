@@ -16,7 +16,9 @@ pub mod tokens;
 mod value;
 pub mod wire;
 
-pub use connector::{all_conversations, all_messages, Connector, Pulled};
+pub use connector::{
+    all_conversations, all_messages, pull_messages, Connector, Interrupted, Pulled,
+};
 pub use error::{Error, Result};
 pub use http::{BoxFuture, ClientOptions, RetryPolicy};
 pub use lazada::{LazadaConfig, LazadaConnector};
