@@ -49,6 +49,8 @@ pub enum SyncError {
     Corrupt(String),
     #[error("background task: {0}")]
     Task(String),
+    #[error("{0} conversation(s) could not be read; they are read again on the next pass")]
+    Deferred(usize),
 }
 
 impl SyncError {
@@ -63,7 +65,10 @@ impl SyncError {
                             | kedai_connectors::Error::AuthExpired
                     )
             }
-            SyncError::Store(_) | SyncError::NotSynced(_) | SyncError::Task(_) => true,
+            SyncError::Store(_)
+            | SyncError::NotSynced(_)
+            | SyncError::Task(_)
+            | SyncError::Deferred(_) => true,
             _ => false,
         }
     }
@@ -451,5 +456,6 @@ fn error_kind(e: &SyncError) -> &'static str {
         SyncError::NotSynced(_) => "not_synced",
         SyncError::Corrupt(_) => "corrupt",
         SyncError::Task(_) => "task",
+        SyncError::Deferred(_) => "deferred",
     }
 }

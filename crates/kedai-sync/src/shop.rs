@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::Duration as ChronoDuration;
 use kedai_connectors::{
-    all_messages, Connector, Conversation, Cursor, Error as WireError, Outgoing, Rejected,
+    pull_messages, Connector, Conversation, Cursor, Error as WireError, Outgoing, Rejected,
     WireMessage,
 };
 use kedai_core::{Kind, Message, Sender, Ts};
@@ -43,6 +43,23 @@ pub struct PassReport {
     pub conversations: usize,
     pub messages: usize,
     pub quarantined: usize,
+    /// Conversations that could not be read this time; marked to be read again.
+    pub deferred: usize,
+}
+
+/// A conversation whose messages could not be read for a reason that may pass (a timeout,
+/// a 5xx after retries, a truncated page); not refused tokens, which stop the whole shop.
+fn deferrable(e: &SyncError) -> bool {
+    e.is_retryable() && !e.needs_reconnect()
+}
+
+/// The conversation's platform record, marked or not to be read again in full.
+fn record_of(c: &Conversation, resync: bool) -> SyncConversation {
+    SyncConversation {
+        id: c.id.clone(),
+        wire: serde_json::to_string(c).expect("a conversation serializes"),
+        resync,
+    }
 }
 
 /// How many times a listing may serve the same cursor in one pass before it is an error.
@@ -111,8 +128,29 @@ impl ShopSync {
         ms(now - ChronoDuration::from_std(self.options.backfill).unwrap_or_default())
     }
 
-    /// Runs one pass to its end from where the last one stopped (a crash resumes mid-pass).
+    /// Brings the shop up to date: finishes a pass that was interrupted (a crash, an error),
+    /// then, because that pass could not see what moved to the listing's front since it
+    /// began, runs a fresh one. Conversations that could not be read are applied around and
+    /// read again on the next pass; their count comes back as [`SyncError::Deferred`].
     pub async fn pass(&self) -> Result<PassReport, SyncError> {
+        let resumed = self.cursor().await?.pass.is_some();
+        let mut report = self.pass_from_cursor().await?;
+        if resumed {
+            let fresh = self.pass_from_cursor().await?;
+            report.pages += fresh.pages;
+            report.conversations += fresh.conversations;
+            report.messages += fresh.messages;
+            report.quarantined += fresh.quarantined;
+            report.deferred += fresh.deferred;
+        }
+        match report.deferred {
+            0 => Ok(report),
+            n => Err(SyncError::Deferred(n)),
+        }
+    }
+
+    /// One pass to its end from where the last one stopped (a crash resumes mid-pass).
+    async fn pass_from_cursor(&self) -> Result<PassReport, SyncError> {
         let mut cursor = self.cursor().await?;
         let now = self.clock.now();
         let horizon = self.horizon(now);
@@ -157,12 +195,20 @@ impl ShopSync {
                     .push(quarantined(&self.shop, "conversation", None, r, now));
             }
             for c in &todo {
-                if let Err(e) = self
+                match self
                     .conversation(c, pass.stop.min(horizon), &mut out, now)
                     .await
                 {
-                    self.keep_quarantined(out.quarantined).await?;
-                    return Err(e);
+                    Ok(()) => {}
+                    // one conversation that fails does not hold the page back
+                    Err(e) if deferrable(&e) => {
+                        report.deferred += 1;
+                        out.conversations.push(record_of(c, true));
+                    }
+                    Err(e) => {
+                        self.keep_quarantined(out.quarantined).await?;
+                        return Err(e);
+                    }
                 }
             }
             report.conversations += todo.len();
@@ -247,7 +293,15 @@ impl ShopSync {
             let c: Conversation = serde_json::from_str(&m.wire).map_err(|e| {
                 SyncError::Corrupt(format!("the record of conversation `{}`: {e}", m.id))
             })?;
-            self.conversation(&c, horizon, &mut out, now).await?;
+            match self.conversation(&c, horizon, &mut out, now).await {
+                Ok(()) => {}
+                // still marked: read again next time
+                Err(e) if deferrable(&e) => report.deferred += 1,
+                Err(e) => {
+                    self.keep_quarantined(out.quarantined).await?;
+                    return Err(e);
+                }
+            }
         }
         report.messages += out.messages.len();
         report.quarantined += out.quarantined.len();
@@ -279,7 +333,15 @@ impl ShopSync {
             _ => horizon,
         };
         let stop = chrono::DateTime::from_timestamp_millis(stop);
-        let pulled = all_messages(self.connector.as_ref(), c, Cursor::Start, stop).await?;
+        let pulled = match pull_messages(self.connector.as_ref(), c, Cursor::Start, stop).await {
+            Ok(p) => p,
+            Err(i) => {
+                // what was set aside on the pages read stays set aside
+                out.quarantined
+                    .extend(rejected_messages(&self.shop, &c.id, i.rejected, now));
+                return Err(i.error.into());
+            }
+        };
         let rejected = !pulled.rejected.is_empty();
         out.quarantined
             .extend(rejected_messages(&self.shop, &c.id, pulled.rejected, now));
@@ -289,11 +351,7 @@ impl ShopSync {
                 .iter()
                 .map(|m| m.to_event(&self.shop, &c.id, &c.buyer)),
         );
-        out.conversations.push(SyncConversation {
-            id: c.id.clone(),
-            wire: serde_json::to_string(c).expect("a conversation serializes"),
-            resync: rejected,
-        });
+        out.conversations.push(record_of(c, rejected));
         Ok(())
     }
 
@@ -417,7 +475,15 @@ impl ShopSync {
         let stop = before
             .newest
             .and_then(|n| chrono::DateTime::from_timestamp_millis(n - MARGIN_MS));
-        let pulled = all_messages(self.connector.as_ref(), conv, Cursor::Start, stop).await?;
+        let pulled = match pull_messages(self.connector.as_ref(), conv, Cursor::Start, stop).await {
+            Ok(p) => p,
+            Err(i) => {
+                let now = self.clock.now();
+                self.keep_quarantined(rejected_messages(&self.shop, &conv.id, i.rejected, now))
+                    .await?;
+                return Err(i.error.into());
+            }
+        };
         if !pulled.rejected.is_empty() {
             // the reply may be the record that could not be read: do not conclude, try later
             let now = self.clock.now();
