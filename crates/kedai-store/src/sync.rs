@@ -224,12 +224,11 @@ impl Store {
     pub fn apply_sync_page(&mut self, page: SyncPage) -> Result<Applied> {
         let SyncPage {
             shop,
-            messages,
+            mut messages,
             conversations,
             quarantined,
             state,
         } = page;
-        let mut messages = messages;
         keep_outbox_senders(&self.conn, &shop, &mut messages)?;
         // Buyer messages this page brings for the first time: tagged, and the shop's rules
         // run on them, in the page's transaction (a page applied again fires nothing).
