@@ -28,18 +28,27 @@ fn imported() -> (tempfile::TempDir, String) {
 
 const AT: &str = "2026-07-20T12:00:00+08:00";
 
-#[test]
-fn insights_json_lists_the_tags_that_apply_and_the_figures() {
-    let (_dir, db) = imported();
-    let out = kedai(&[
-        "insights", "--db", &db, "--shop", "tt-my", "--buyer", "b1", "--at", AT, "--json",
-    ]);
+/// `kedai insights` on the fixture's shop: standard output, after checking it succeeded.
+fn insights(db: &str, buyer: &str, at: &str, json: bool) -> String {
+    let mut args = vec![
+        "insights", "--db", db, "--shop", "tt-my", "--buyer", buyer, "--at", at,
+    ];
+    if json {
+        args.push("--json");
+    }
+    let out = kedai(&args);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn insights_json_lists_the_tags_that_apply_and_the_figures() {
+    let (_dir, db) = imported();
+    let v: Value = serde_json::from_str(&insights(&db, "b1", AT, true)).unwrap();
     let tags: Vec<&str> = v["tags"]
         .as_array()
         .unwrap()
@@ -73,15 +82,7 @@ fn insights_json_lists_the_tags_that_apply_and_the_figures() {
 #[test]
 fn insights_text_says_why_each_tag_applies() {
     let (_dir, db) = imported();
-    let out = kedai(&[
-        "insights", "--db", &db, "--shop", "tt-my", "--buyer", "b1", "--at", AT,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = insights(&db, "b1", AT, false);
     for line in [
         "buyer b1 of shop tt-my at 2026-07-20T04:00:00Z",
         "  Frequent customer: more than one order in the last 90 days",
@@ -100,10 +101,7 @@ fn insights_text_says_why_each_tag_applies() {
 
     // A buyer whose one message has waited past its deadline: only High priority, no
     // reply yet, no chat counted (small talk), no order.
-    let out = kedai(&[
-        "insights", "--db", &db, "--shop", "tt-my", "--buyer", "b2", "--at", AT,
-    ]);
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = insights(&db, "b2", AT, false);
     assert!(
         text.contains("tags:\n  High priority: flagged urgent: overdue or due soon\n"),
         "{text}"
@@ -114,6 +112,9 @@ fn insights_text_says_why_each_tag_applies() {
         "{text}"
     );
     assert!(text.contains("total GMV: 0\n"), "{text}");
+    // An hour after that message, nothing applies yet.
+    let text = insights(&db, "b2", "2026-07-19T11:00:00+08:00", false);
+    assert!(text.contains("tags: none\n"), "{text}");
 
     let out = kedai(&[
         "insights", "--db", &db, "--shop", "tt-my", "--buyer", "nobody",
