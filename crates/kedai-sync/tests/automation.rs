@@ -75,6 +75,7 @@ async fn an_off_hours_message_gets_one_bot_reply_through_the_outbox_s3() {
         shops: vec![
             (Platform::Tiktok, Region::MY),
             (Platform::Shopee, Region::PH),
+            (Platform::Lazada, Region::MY),
         ],
         speed: 60.0,
         history_days: 2,
@@ -97,7 +98,7 @@ async fn an_off_hours_message_gets_one_bot_reply_through_the_outbox_s3() {
         .into_iter()
         .map(|(s, _)| s.shop)
         .collect();
-    assert_eq!(shops.len(), 2);
+    assert_eq!(shops.len(), 3);
     let hours = serde_json::from_value(json!({
         "mon": [["09:00", "18:00"]], "tue": [["09:00", "18:00"]], "wed": [["09:00", "18:00"]],
         "thu": [["09:00", "18:00"]], "fri": [["09:00", "18:00"]]
@@ -126,9 +127,11 @@ async fn an_off_hours_message_gets_one_bot_reply_through_the_outbox_s3() {
     let sp = shops.iter().find(|s| s.starts_with("sp")).unwrap().clone();
     let tt_conv = buyer_writes(&base, &tt, None, "hi, is the blue one still in stock?").await;
     let sp_conv = buyer_writes(&base, &sp, None, "hello, is the blue one available?").await;
+    let lz = shops.iter().find(|s| s.starts_with("lz")).unwrap().clone();
+    let lz_conv = buyer_writes(&base, &lz, None, "is the blue one ready stock?").await;
     sync(&base, &path).await;
 
-    for (shop, conv) in [(&tt, &tt_conv), (&sp, &sp_conv)] {
+    for (shop, conv) in [(&tt, &tt_conv), (&sp, &sp_conv), (&lz, &lz_conv)] {
         // exactly one reply reached the platform
         let platform = on_platform(&base, shop, conv).await;
         let replies: Vec<_> = platform
@@ -167,8 +170,10 @@ async fn an_off_hours_message_gets_one_bot_reply_through_the_outbox_s3() {
         outcome(&store, &tt, &tt_conv),
         Outcome::Excluded(Exclusion::Automation)
     );
-    // §3 Shopee: an automated answer is not a reply: missed unless an agent answers.
+    // §3 Shopee and Lazada: an automated answer is not a reply: missed unless an agent
+    // answers.
     assert_eq!(outcome(&store, &sp, &sp_conv), Outcome::Missed);
+    assert_eq!(outcome(&store, &lz, &lz_conv), Outcome::Missed);
     drop(store);
 
     // Another pass reads the same messages again and fires nothing more.
@@ -179,7 +184,7 @@ async fn an_off_hours_message_gets_one_bot_reply_through_the_outbox_s3() {
             .outbox(None, None)
             .unwrap()
             .len(),
-        2
+        3
     );
 
     // §3 TikTok Shop: the buyer writes again before the deadline: the automation did not
@@ -187,7 +192,7 @@ async fn an_off_hours_message_gets_one_bot_reply_through_the_outbox_s3() {
     buyer_writes(&base, &tt, Some(&tt_conv), "hello??").await;
     sync(&base, &path).await;
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.outbox(None, None).unwrap().len(), 2);
+    assert_eq!(store.outbox(None, None).unwrap().len(), 3);
     let replies = on_platform(&base, &tt, &tt_conv)
         .await
         .into_iter()
