@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use kedai_core::automation::rules::parse_rules;
 use kedai_core::automation::Intent;
 use kedai_core::clock::{Exclusion, Outcome};
-use kedai_core::{Event, OperatingHours, Platform, Region, Sender};
+use kedai_core::{Event, OperatingHours, Sender};
 use kedai_sim::SimConfig;
 use kedai_store::{OutboxState, Store};
 use kedai_sync::{links_from_sim, once, Db};
@@ -70,19 +70,13 @@ fn outcome(store: &Store, shop: &str, conversation: &str) -> Outcome {
 async fn an_off_hours_message_gets_one_bot_reply_through_the_outbox_s3() {
     // Saturday 10:00 in Kuala Lumpur and Manila: outside Mon–Fri 09:00–18:00.
     let start: DateTime<Utc> = "2026-07-18T02:00:00Z".parse().unwrap();
+    // The clock runs (a reply comes after the message it answers), no live traffic.
     let h = sim(SimConfig {
-        seed: 5,
-        shops: vec![
-            (Platform::Tiktok, Region::MY),
-            (Platform::Shopee, Region::PH),
-            (Platform::Lazada, Region::MY),
-        ],
         speed: 60.0,
         history_days: 2,
-        conversations_per_shop: 6,
         start: Some(start),
         live_per_hour: 0.0,
-        ..Default::default()
+        ..three_shops(5, 6)
     })
     .await;
     let base = h.base_url();
