@@ -20,14 +20,14 @@ fn input(message: String) -> Fail {
     (2, message)
 }
 
-fn store_err(db: &Path, e: StoreError) -> Fail {
+pub(crate) fn store_err(db: &Path, e: StoreError) -> Fail {
     match e {
         StoreError::Invalid(m) => input(format!("{}: {m}", db.display())),
         e => (1, format!("{}: {e}", db.display())),
     }
 }
 
-fn open(db: &Path) -> Result<Store, Fail> {
+pub(crate) fn open(db: &Path) -> Result<Store, Fail> {
     if !db.exists() {
         return Err((1, format!("{}: no such file", db.display())));
     }
@@ -43,11 +43,11 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
     })
 }
 
-fn now() -> Ts {
+pub(crate) fn now() -> Ts {
     kedai_core::time::truncate_ms(chrono::Utc::now())
 }
 
-fn out(text: &str) -> Result<(), Fail> {
+pub(crate) fn out(text: &str) -> Result<(), Fail> {
     let mut o = io::stdout().lock();
     match o.write_all(text.as_bytes()).and_then(|_| o.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err((1, e.to_string())),
@@ -55,7 +55,7 @@ fn out(text: &str) -> Result<(), Fail> {
     }
 }
 
-fn json_line(v: &impl serde::Serialize) -> Result<(), Fail> {
+pub(crate) fn json_line(v: &impl serde::Serialize) -> Result<(), Fail> {
     out(&format!(
         "{}\n",
         serde_json::to_string(v).expect("serializes")

@@ -3,6 +3,7 @@
 
 mod automation;
 mod bench;
+mod insights;
 mod sim;
 mod sync;
 mod table;
@@ -88,6 +89,9 @@ enum Command {
     Guard(automation::GuardArgs),
     /// The top three replies for a conversation's open question.
     Suggest(automation::SuggestArgs),
+    /// A buyer's insight tags with why each applies, and the figures (waiting time, past
+    /// chats and average CSAT over 30 days, total orders, GMV).
+    Insights(insights::InsightsArgs),
     /// Syncs every configured shop (or a simulator's) into the SQLite file; `sync status`.
     Sync(sync::SyncArgs),
     /// Queues a reply; a running `kedai sync` (or the app) sends it.
@@ -229,6 +233,9 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Suggest(a) => {
             automation::suggest(&a).map_err(|(code, message)| Failure { code, message })
+        }
+        Command::Insights(a) => {
+            insights::insights(&a).map_err(|(code, message)| Failure { code, message })
         }
     }
 }

@@ -1,6 +1,11 @@
 //! Issue 5's storage: chatbot rules (and the weekend coverage they record on TikTok Shop),
 //! the seller's chat-tag edits, quick replies, guard choices, buyer signals and flags, the
-//! automated replies waiting for the outbox, and the reads the automation needs.
+//! rules and tags run on each new synced buyer message (`fire`), and the reads the
+//! automation needs.
+
+mod fire;
+
+pub(crate) use fire::{new_buyer_messages, on_new_buyer_messages};
 
 use std::collections::BTreeMap;
 
@@ -10,18 +15,18 @@ use kedai_core::automation::insights::{
 };
 use kedai_core::automation::lexicon::Entry;
 use kedai_core::automation::rules::{
-    self, clock_effect, evaluate, ClockEffect, Firing, NoFire, Rule, RuleInput, TemplateValues,
+    self, clock_effect, evaluate, ClockEffect, NoFire, Rule, RuleInput, TemplateValues,
 };
 use kedai_core::automation::suggest::{SuggestIndex, Suggestion, Template};
-use kedai_core::automation::{Intent, IntentContext, IntentTagger, SentimentScorer};
+use kedai_core::automation::{Intent, IntentTagger, SentimentScorer};
 use kedai_core::clock::{self, ConversationClock, ShopContext};
 use kedai_core::history::ConversationFacts;
 use kedai_core::model::*;
 use kedai_core::Ts;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use crate::rows::{ms, parse_name, ts, FOREVER};
+use crate::rows::{ms, ts, FOREVER};
 use crate::{read, Result, Store, StoreError};
 
 /// A seller's edit to a shop's intent word list.
@@ -59,19 +64,10 @@ fn invalid(e: String) -> StoreError {
 impl Store {
     /// Every chatbot rule, by priority.
     pub fn rules(&self) -> Result<Vec<Rule>> {
-        let mut q = self
-            .conn
-            .prepare_cached("SELECT rule FROM automation_rules ORDER BY priority, id")?;
-        let mut rows = q.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let json: String = r.get(0)?;
-            out.push(
-                serde_json::from_str(&json)
-                    .map_err(|e| StoreError::Corrupt(format!("automation rule: {e}")))?,
-            );
-        }
-        Ok(out)
+        Ok(rules_with_start(&self.conn)?
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect())
     }
 
     /// Adds or replaces rules (by id), checking each and that its shops exist. On TikTok
@@ -91,10 +87,23 @@ impl Store {
         {
             let tx = self.conn.transaction()?;
             for r in new {
+                // A rule fires for messages from when it was turned on, not for the history
+                // a sync brings in: a rule switched back on starts again from `now`.
                 tx.execute(
-                    "INSERT INTO automation_rules (id, priority, rule) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (id) DO UPDATE SET priority = excluded.priority, rule = excluded.rule",
-                    params![r.id, r.priority, serde_json::to_string(r).expect("rules serialize")],
+                    "INSERT INTO automation_rules (id, priority, rule, active_from)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (id) DO UPDATE SET priority = excluded.priority,
+                         rule = excluded.rule,
+                         active_from = CASE
+                             WHEN json_extract(automation_rules.rule, '$.enabled') = 0
+                                  AND json_extract(excluded.rule, '$.enabled') = 1
+                             THEN excluded.active_from ELSE automation_rules.active_from END",
+                    params![
+                        r.id,
+                        r.priority,
+                        serde_json::to_string(r).expect("rules serialize"),
+                        ms(now)
+                    ],
                 )?;
             }
             tx.commit()?;
@@ -158,39 +167,7 @@ impl Store {
 
     /// The shop's intent tagger: the shipped lists with the shop's edits, its disabled tags.
     pub fn intent_tagger(&self, shop: &str) -> Result<IntentTagger> {
-        let mut tagger = IntentTagger::default();
-        let mut q = self.conn.prepare_cached(
-            "SELECT tag, lang, weight, phrase, removed FROM chat_tag_words WHERE shop = ?1",
-        )?;
-        let mut rows = q.query([shop])?;
-        while let Some(r) = rows.next()? {
-            let (tag, phrase): (String, String) = (r.get(0)?, r.get(3)?);
-            if r.get::<_, bool>(4)? {
-                let intent = Intent::parse(&tag)
-                    .ok_or_else(|| StoreError::Corrupt(format!("chat tag `{tag}`")))?;
-                tagger.remove_phrase(intent, &phrase);
-            } else {
-                tagger
-                    .add_phrase(Entry {
-                        label: tag,
-                        lang: r.get(1)?,
-                        weight: r.get(2)?,
-                        phrase,
-                    })
-                    .map_err(StoreError::Corrupt)?;
-            }
-        }
-        let mut q = self
-            .conn
-            .prepare_cached("SELECT tag FROM chat_tags_disabled WHERE shop = ?1")?;
-        let mut rows = q.query([shop])?;
-        while let Some(r) = rows.next()? {
-            let tag: String = r.get(0)?;
-            if let Some(i) = Intent::parse(&tag) {
-                tagger.disabled.insert(i);
-            }
-        }
-        Ok(tagger)
+        intent_tagger(&self.conn, shop)
     }
 
     pub fn edit_tag_words(&mut self, shop: &str, edit: &TagWordEdit) -> Result<()> {
@@ -328,26 +305,6 @@ impl Store {
         Ok(())
     }
 
-    /// A conversation's facts (messages, marks, ratings, the buyer's states), sorted.
-    fn facts(&self, shop: &str, conversation: &str) -> Result<ConversationFacts> {
-        let (cid, buyer): (i64, String) = self
-            .conn
-            .prepare_cached(
-                "SELECT cid, buyer FROM conversations WHERE shop = ?1 AND conversation = ?2",
-            )?
-            .query_row(params![shop, conversation], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
-            .ok_or_else(|| {
-                invalid(format!(
-                    "shop `{shop}` has no conversation `{conversation}`"
-                ))
-            })?;
-        let mut facts = read::conversation_facts(&self.conn, cid, shop, conversation, &buyer)?;
-        facts.buyer_states = read::buyer_states(&self.conn, shop, &buyer)?;
-        facts.sort();
-        Ok(facts)
-    }
-
     /// The conversation (shop, id) a conversation id alone names, if exactly one shop has it.
     pub fn find_conversation(&self, conversation: &str) -> Result<String> {
         let mut q = self
@@ -366,24 +323,6 @@ impl Store {
         }
     }
 
-    fn orders_of(&self, shop: &str, buyer: &str) -> Result<Vec<Order>> {
-        let mut q = self.conn.prepare_cached(
-            "SELECT id, buyer, at, amount, currency, status FROM orders
-             WHERE shop = ?1 AND buyer = ?2 ORDER BY at",
-        )?;
-        let rows = q.query_map(params![shop, buyer], |r| read::order_from_row(shop, r))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    fn buyer_name(&self, shop: &str, buyer: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT name FROM buyers WHERE shop = ?1 AND buyer = ?2")?
-            .query_row(params![shop, buyer], |r| r.get::<_, Option<String>>(0))
-            .optional()?
-            .flatten())
-    }
-
     /// `kedai rules test`: which rule would fire for a new buyer message in a conversation
     /// (a new one when `conversation` is `None` or unknown) at `at`, and what it does to
     /// the clock. Nothing is written.
@@ -398,7 +337,7 @@ impl Store {
         let (shop, settings) = self.shop(shop_id)?;
         let timeline = self.timeline(shop_id)?;
         let existing = match conversation {
-            Some(c) => self.facts(shop_id, c).ok(),
+            Some(c) => stored_facts(&self.conn, shop_id, c).ok(),
             None => None,
         };
         let conv_id = conversation.unwrap_or("rules-test").to_owned();
@@ -422,9 +361,9 @@ impl Store {
             faq_chat_with_agent: None,
             platform_handled: None,
         };
-        let orders = self.orders_of(shop_id, &buyer)?;
+        let orders = orders_of(&self.conn, shop_id, &buyer)?;
         let order = orders.iter().rev().find(|o| o.at <= at);
-        let name = self.buyer_name(shop_id, &buyer)?;
+        let name = buyer_name(&self.conn, shop_id, &buyer)?;
         let tagger = self.intent_tagger(shop_id)?;
         let input = RuleInput {
             shop: &shop,
@@ -450,100 +389,6 @@ impl Store {
             platform: rules::platform_effect(shop.platform, settings.automation_counts_as_reply),
             clock,
         })
-    }
-
-    /// Runs the rules on a stored buyer message and queues the reply for the outbox (once
-    /// per message). Returns the firing, if a rule fired.
-    pub fn run_rules(
-        &mut self,
-        shop_id: &str,
-        conversation: &str,
-        message_id: &str,
-        now: Ts,
-    ) -> Result<Option<Firing>> {
-        let (shop, _) = self.shop(shop_id)?;
-        let timeline = self.timeline(shop_id)?;
-        let facts = self.facts(shop_id, conversation)?;
-        let pos = facts
-            .messages
-            .iter()
-            .position(|m| m.id == message_id)
-            .ok_or_else(|| {
-                invalid(format!(
-                    "conversation `{conversation}` has no message `{message_id}`"
-                ))
-            })?;
-        let orders = self.orders_of(shop_id, &facts.buyer)?;
-        let name = self.buyer_name(shop_id, &facts.buyer)?;
-        let input = RuleInput {
-            shop: &shop,
-            timeline: &timeline,
-            earlier: &facts.messages[..pos],
-            message: &facts.messages[pos],
-            buyer_name: name.as_deref(),
-            order: orders.iter().rev().find(|o| o.at <= now),
-            now,
-        };
-        let Ok(firing) = evaluate(&self.rules()?, &self.intent_tagger(shop_id)?, input) else {
-            return Ok(None);
-        };
-        self.conn.execute(
-            "INSERT OR IGNORE INTO automation_replies (shop, conversation, for_message, rule, at, message)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                shop_id,
-                conversation,
-                message_id,
-                firing.rule,
-                ms(now),
-                serde_json::to_string(&firing.reply).expect("messages serialize")
-            ],
-        )?;
-        Ok(Some(firing))
-    }
-
-    /// Automated replies not yet sent, oldest first.
-    pub fn pending_automated_replies(&self) -> Result<Vec<Message>> {
-        let mut q = self.conn.prepare_cached(
-            "SELECT message FROM automation_replies WHERE sent_at IS NULL ORDER BY at",
-        )?;
-        let rows = q.query_map([], |r| r.get::<_, String>(0))?;
-        rows.map(|r| {
-            serde_json::from_str(&r?).map_err(|e| StoreError::Corrupt(format!("queued reply: {e}")))
-        })
-        .collect()
-    }
-
-    /// Tags every buyer message of a shop not yet tagged; returns how many were tagged.
-    pub fn tag_messages(&mut self, shop: &str) -> Result<usize> {
-        let tagger = self.intent_tagger(shop)?;
-        let scorer = SentimentScorer::default();
-        let tx = self.conn.transaction()?;
-        let pending: Vec<(String, String, Option<String>)> = {
-            let mut q = tx.prepare(
-                "SELECT m.id, m.kind, m.text FROM messages m
-                 LEFT JOIN message_tags t ON t.shop = m.shop AND t.id = m.id
-                 WHERE m.shop = ?1 AND m.sender = 'buyer' AND t.id IS NULL",
-            )?;
-            let rows = q.query_map([shop], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        for (id, kind, text) in &pending {
-            let kind: Kind = parse_name(kind)?;
-            let text = text.as_deref().unwrap_or("");
-            let intent = tagger.tag(text, IntentContext { kind, order: None });
-            tx.execute(
-                "INSERT INTO message_tags (shop, id, intent, sentiment) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    shop,
-                    id,
-                    intent.map(|i| i.as_str()),
-                    scorer.classify(text).as_str()
-                ],
-            )?;
-        }
-        tx.commit()?;
-        Ok(pending.len())
     }
 
     /// The past agent replies of a shop, each with the buyer text it answered.
@@ -606,7 +451,7 @@ impl Store {
         conversation: &str,
         now: Ts,
     ) -> Result<Suggested> {
-        let facts = self.facts(shop_id, conversation)?;
+        let facts = stored_facts(&self.conn, shop_id, conversation)?;
         suggest_with(self, index, past, &facts, shop_id, now)
     }
 
@@ -619,6 +464,16 @@ impl Store {
         now: Ts,
     ) -> Result<Insights> {
         let (shop, shop_settings) = self.shop(shop_id)?;
+        let known: bool = self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM buyers WHERE shop = ?1 AND buyer = ?2)
+                     OR EXISTS (SELECT 1 FROM orders WHERE shop = ?1 AND buyer = ?2)",
+            )?
+            .query_row(params![shop_id, buyer], |r| r.get(0))?;
+        if !known {
+            return Err(invalid(format!("shop `{shop_id}` has no buyer `{buyer}`")));
+        }
         let timeline = self.timeline(shop_id)?;
         let ctx = ShopContext {
             shop: &shop,
@@ -634,7 +489,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let mut facts = Vec::new();
         for c in &convs {
-            facts.push(self.facts(shop_id, c)?);
+            facts.push(stored_facts(&self.conn, shop_id, c)?);
         }
         let clocks: Vec<ConversationClock> = facts.iter().map(|f| clock::derive(ctx, f)).collect();
         let system_urgent = clocks.iter().any(|c| {
@@ -668,7 +523,7 @@ impl Store {
             .query_row(params![shop_id, buyer], |r| r.get(0))
             .optional()?
             .unwrap_or(false);
-        let orders = self.orders_of(shop_id, buyer)?;
+        let orders = orders_of(&self.conn, shop_id, buyer)?;
         Ok(insights::compute(
             InsightInput {
                 buyer,
@@ -705,11 +560,11 @@ fn suggest_with(
         .collect();
     question.reverse();
     let question = question.join(" ");
-    let orders = store.orders_of(shop_id, &facts.buyer)?;
+    let orders = orders_of(&store.conn, shop_id, &facts.buyer)?;
     let timeline = store.timeline(shop_id)?;
     let (shop, _) = store.shop(shop_id)?;
     let values = TemplateValues {
-        buyer_name: store.buyer_name(shop_id, &facts.buyer)?,
+        buyer_name: buyer_name(&store.conn, shop_id, &facts.buyer)?,
         order_id: orders
             .iter()
             .rev()
@@ -728,4 +583,95 @@ fn suggest_with(
         question,
         past_replies: past,
     })
+}
+
+/// Every chatbot rule with the instant it was turned on, by priority.
+pub(crate) fn rules_with_start(conn: &Connection) -> Result<Vec<(Rule, Ts)>> {
+    let mut q = conn
+        .prepare_cached("SELECT rule, active_from FROM automation_rules ORDER BY priority, id")?;
+    let mut rows = q.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let json: String = r.get(0)?;
+        let rule = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("automation rule: {e}")))?;
+        out.push((rule, ts(r.get(1)?)));
+    }
+    Ok(out)
+}
+
+/// The shop's intent tagger: the shipped lists with the shop's edits, its disabled tags.
+pub(crate) fn intent_tagger(conn: &Connection, shop: &str) -> Result<IntentTagger> {
+    let mut tagger = IntentTagger::default();
+    let mut q = conn.prepare_cached(
+        "SELECT tag, lang, weight, phrase, removed FROM chat_tag_words WHERE shop = ?1",
+    )?;
+    let mut rows = q.query([shop])?;
+    while let Some(r) = rows.next()? {
+        let (tag, phrase): (String, String) = (r.get(0)?, r.get(3)?);
+        if r.get::<_, bool>(4)? {
+            let intent = Intent::parse(&tag)
+                .ok_or_else(|| StoreError::Corrupt(format!("chat tag `{tag}`")))?;
+            tagger.remove_phrase(intent, &phrase);
+        } else {
+            tagger
+                .add_phrase(Entry {
+                    label: tag,
+                    lang: r.get(1)?,
+                    weight: r.get(2)?,
+                    phrase,
+                })
+                .map_err(StoreError::Corrupt)?;
+        }
+    }
+    let mut q = conn.prepare_cached("SELECT tag FROM chat_tags_disabled WHERE shop = ?1")?;
+    let mut rows = q.query([shop])?;
+    while let Some(r) = rows.next()? {
+        let tag: String = r.get(0)?;
+        if let Some(i) = Intent::parse(&tag) {
+            tagger.disabled.insert(i);
+        }
+    }
+    Ok(tagger)
+}
+
+/// A conversation's facts (messages, marks, ratings, the buyer's states), sorted.
+pub(crate) fn stored_facts(
+    conn: &Connection,
+    shop: &str,
+    conversation: &str,
+) -> Result<ConversationFacts> {
+    let (cid, buyer): (i64, String) = conn
+        .prepare_cached(
+            "SELECT cid, buyer FROM conversations WHERE shop = ?1 AND conversation = ?2",
+        )?
+        .query_row(params![shop, conversation], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| {
+            invalid(format!(
+                "shop `{shop}` has no conversation `{conversation}`"
+            ))
+        })?;
+    let mut facts = read::conversation_facts(conn, cid, shop, conversation, &buyer)?;
+    facts.buyer_states = read::buyer_states(conn, shop, &buyer)?;
+    facts.sort();
+    Ok(facts)
+}
+
+/// The buyer's orders with the shop, oldest first.
+pub(crate) fn orders_of(conn: &Connection, shop: &str, buyer: &str) -> Result<Vec<Order>> {
+    let mut q = conn.prepare_cached(
+        "SELECT id, buyer, at, amount, currency, status FROM orders
+         WHERE shop = ?1 AND buyer = ?2 ORDER BY at",
+    )?;
+    let rows = q.query_map(params![shop, buyer], |r| read::order_from_row(shop, r))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn buyer_name(conn: &Connection, shop: &str, buyer: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT name FROM buyers WHERE shop = ?1 AND buyer = ?2")?
+        .query_row(params![shop, buyer], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
 }

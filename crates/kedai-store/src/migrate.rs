@@ -10,6 +10,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("../migrations/0002_sync.sql")),
     (3, include_str!("../migrations/0003_automation.sql")),
     (4, include_str!("../migrations/0004_desktop.sql")),
+    (5, include_str!("../migrations/0005_automation_outbox.sql")),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {

@@ -5,12 +5,12 @@
 //! own JSON, kept verbatim. Every page is applied with its cursor in one transaction.
 
 use chrono::{TimeZone, Utc};
-use kedai_core::model::{Event, Message};
+use kedai_core::model::{Event, Message, Sender};
 use kedai_core::Ts;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::rows::{ms, ts, ts_opt};
+use crate::rows::{ms, parse_name, ts, ts_opt};
 use crate::write::Applied;
 use crate::{read, Result, Store, StoreError};
 
@@ -110,6 +110,8 @@ pub struct OutboxEntry {
     pub conversation: String,
     pub text: String,
     pub agent: Option<String>,
+    /// `agent`, or `bot` / `auto` for a chatbot rule's reply (§3 counts them differently).
+    pub sender: Sender,
     pub state: OutboxState,
     pub attempts: u32,
     pub error: Option<String>,
@@ -125,7 +127,7 @@ pub struct OutboxEntry {
 }
 
 const OUTBOX_COLUMNS: &str = "id, shop, conversation, text, agent, state, attempts, error, \
-     retryable, queued_at, sent_at, message_id, before_ids";
+     retryable, queued_at, sent_at, message_id, before_ids, sender";
 
 fn outbox_from_row(r: &Row<'_>) -> Result<OutboxEntry> {
     Ok(OutboxEntry {
@@ -142,7 +144,56 @@ fn outbox_from_row(r: &Row<'_>) -> Result<OutboxEntry> {
         sent_at: ts_opt(r.get(10)?),
         message_id: r.get(11)?,
         before_ids: r.get(12)?,
+        sender: parse_name(&r.get::<_, String>(13)?)?,
     })
+}
+
+/// Writes a queued outbox entry and its change-feed entry; the id of the entry.
+pub(crate) fn insert_outbox(
+    tx: &Transaction<'_>,
+    shop: &str,
+    conversation: &str,
+    text: &str,
+    agent: Option<&str>,
+    sender: Sender,
+    now: Ts,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO outbox (shop, conversation, text, agent, sender, state, queued_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6)",
+    )?
+    .execute(params![
+        shop,
+        conversation,
+        text,
+        agent,
+        sender.as_str(),
+        ms(now)
+    ])?;
+    let id = tx.last_insert_rowid();
+    outbox_changed(tx, id)?;
+    Ok(id)
+}
+
+/// The platform's copy of a reply sent through the seller API reads as the shop's agent:
+/// a copy of a `bot` or `auto` outbox entry keeps the entry's sender (§3).
+fn keep_outbox_senders(
+    conn: &rusqlite::Connection,
+    shop: &str,
+    messages: &mut [Message],
+) -> Result<()> {
+    let mut q = conn.prepare_cached(
+        "SELECT sender FROM outbox WHERE shop = ?1 AND message_id = ?2 AND sender <> 'agent'",
+    )?;
+    for m in messages.iter_mut().filter(|m| m.from == Sender::Agent) {
+        if let Some(sender) = q
+            .query_row(params![shop, m.id], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            m.from = parse_name(&sender)?;
+        }
+    }
+    Ok(())
 }
 
 /// A change-feed entry for the conversation of outbox entry `id`.
@@ -173,11 +224,15 @@ impl Store {
     pub fn apply_sync_page(&mut self, page: SyncPage) -> Result<Applied> {
         let SyncPage {
             shop,
-            messages,
+            mut messages,
             conversations,
             quarantined,
             state,
         } = page;
+        keep_outbox_senders(&self.conn, &shop, &mut messages)?;
+        // Buyer messages this page brings for the first time: tagged, and the shop's rules
+        // run on them, in the page's transaction (a page applied again fires nothing).
+        let new_buyer = crate::automation::new_buyer_messages(&self.conn, &shop, &messages)?;
         let events = messages
             .into_iter()
             .map(Event::Message)
@@ -213,7 +268,7 @@ impl Store {
                 tx.prepare_cached("UPDATE sync_state SET state = ?2 WHERE shop = ?1")?
                     .execute(params![shop, state])?;
             }
-            Ok(())
+            crate::automation::on_new_buyer_messages(tx, &shop, &new_buyer)
         })
     }
 
@@ -427,17 +482,7 @@ impl Store {
             )));
         }
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO outbox (shop, conversation, text, agent, state, queued_at)
-             VALUES (?1, ?2, ?3, ?4, 'queued', ?5)",
-            params![shop, conversation, text, agent, ms(now)],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO changes (shop, cid, what)
-             SELECT ?1, cid, 'outbox' FROM conversations WHERE shop = ?1 AND conversation = ?2",
-            params![shop, conversation],
-        )?;
+        let id = insert_outbox(&tx, shop, conversation, text, agent, Sender::Agent, now)?;
         tx.commit()?;
         Ok(id)
     }
@@ -464,7 +509,7 @@ impl Store {
     }
 
     /// Outbox entries matching `condition`, in the order written.
-    fn outbox_where(
+    pub(crate) fn outbox_where(
         &self,
         condition: &str,
         args: impl rusqlite::Params,

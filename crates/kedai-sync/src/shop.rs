@@ -412,7 +412,9 @@ impl ShopSync {
             let before: Before = serde_json::from_str(before)
                 .map_err(|e| SyncError::Corrupt(format!("outbox entry {}: {e}", entry.id)))?;
             if let Some(found) = self.find_sent(&conv, entry, &before).await? {
-                let message = found.to_event(&self.shop, &conv.id, &buyer);
+                let mut message = found.to_event(&self.shop, &conv.id, &buyer);
+                // the platform's copy reads as the shop's agent; a rule's reply stays bot/auto
+                message.from = entry.sender;
                 let id = entry.id;
                 let now = self.clock.now();
                 self.db
@@ -450,7 +452,7 @@ impl ShopSync {
             conversation: conv.id.clone(),
             id: sent.message_id,
             at: now,
-            from: Sender::Agent,
+            from: entry.sender,
             buyer,
             kind: Kind::Text,
             text: Some(entry.text.clone()),
@@ -508,7 +510,8 @@ impl ShopSync {
             .items
             .into_iter()
             .filter(|m| {
-                m.sender == Sender::Agent
+                // a rule's reply (bot/auto) reads back as the shop's agent
+                (m.sender == Sender::Agent || m.sender == entry.sender)
                     && m.text.as_deref() == Some(entry.text.as_str())
                     && !before.ids.contains(&m.id)
                     && !claimed.contains(&m.id)

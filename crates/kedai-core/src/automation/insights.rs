@@ -293,6 +293,107 @@ pub fn compute(
     }
 }
 
+/// One insight tag that applies to a buyer, with why (seed 002's definition it meets).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InsightTag {
+    pub tag: &'static str,
+    pub label: &'static str,
+    pub why: String,
+}
+
+impl Insights {
+    /// The insight tags that apply, in the seller center's order, each with why.
+    pub fn tags(&self) -> Vec<InsightTag> {
+        let tag = |tag, label, why: &str| InsightTag {
+            tag,
+            label,
+            why: why.to_owned(),
+        };
+        let mut out = Vec::new();
+        if self.repeat_contact {
+            out.push(tag(
+                "repeat_contact",
+                "Repeat contact",
+                "more than one chat about the same order",
+            ));
+        }
+        if self.sentiment != Sentiment::Neutral {
+            out.push(InsightTag {
+                tag: "sentiment",
+                label: "Sentiment",
+                why: format!(
+                    "the buyer's messages in the latest chat read {}",
+                    self.sentiment.as_str()
+                ),
+            });
+        }
+        let flags = [
+            (
+                self.frequent_customer,
+                "frequent_customer",
+                "Frequent customer",
+                "more than one order in the last 90 days",
+            ),
+            (
+                self.repeating_customer,
+                "repeating_customer",
+                "Repeating customer",
+                "ordered again within the last 90 days (an order there is not the first)",
+            ),
+            (
+                self.recent_customer,
+                "recent_customer",
+                "Recent customer",
+                "first order within the last 90 days",
+            ),
+            (
+                self.new_follower,
+                "new_follower",
+                "New follower",
+                "started following the shop in the past 30 days",
+            ),
+            (
+                self.existing_follower,
+                "existing_follower",
+                "Existing follower",
+                "follows the shop and engaged through LIVE, short videos or product cards \
+                 in the past 30 days",
+            ),
+            (
+                self.potential_customer,
+                "potential_customer",
+                "Potential customer",
+                "favorited or carted in the last 30 days with no order since",
+            ),
+            (
+                self.potential_live_customer,
+                "potential_live_customer",
+                "Potential LIVE customer",
+                "interacted with a LIVE or showed intent to order from one in the last 30 days",
+            ),
+            (
+                self.lapsed_customer,
+                "lapsed_customer",
+                "Lapsed customer",
+                "ordered in the last year but not in the past 30 days",
+            ),
+        ];
+        for (applies, id, label, why) in flags {
+            if applies {
+                out.push(tag(id, label, why));
+            }
+        }
+        if self.high_priority {
+            out.push(InsightTag {
+                tag: "high_priority",
+                label: "High priority",
+                why: self.high_priority_reasons.join(", "),
+            });
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

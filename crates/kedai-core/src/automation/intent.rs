@@ -134,7 +134,8 @@ impl IntentTagger {
     pub fn scores(&self, text: &str, ctx: IntentContext) -> [u32; 3] {
         let w = words(text);
         let mut score = [0u32; 3];
-        for (entry, phrase) in &self.lexicon.entries {
+        for i in self.lexicon.candidates(&w) {
+            let (entry, phrase) = &self.lexicon.entries[i];
             let hits = phrase.find(&w).len() as u32;
             if hits > 0 {
                 let i = Intent::parse(&entry.label)

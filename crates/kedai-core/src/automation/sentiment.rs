@@ -85,10 +85,12 @@ impl SentimentScorer {
         // Phrases already counted, by token, so that "not received" does not also count
         // "received" and so that a longer phrase wins over a word inside it.
         let mut used = vec![false; w.len()];
+        // Only the phrases that can occur in the message, in list order as before the sort.
         let mut scored: Vec<(&Entry, &Phrase)> = self
             .lexicon
-            .entries
-            .iter()
+            .candidates(&w)
+            .into_iter()
+            .map(|i| &self.lexicon.entries[i])
             .filter(|(e, _)| e.label == "pos" || e.label == "neg")
             .map(|(e, p)| (e, p))
             .collect();
