@@ -52,6 +52,8 @@ const click = (selector) => app.exec('document.querySelector(arguments[0]).click
 
 test('the Metrics page exports CSV whose figures equal kedai metrics for the same file and instants', async () => {
   await click('[data-nav="metrics"]');
+  // The page opens on the last 14 days; then the seller picks a range.
+  await waitFor('the first review', () => app.exec(`return !!document.querySelector('[data-loaded]')?.dataset.loaded`), 60_000);
   await setValue('[data-input="from"]', '2026-07-14');
   await setValue('[data-input="to"]', '2026-07-20');
   await click('[data-run="review"]');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FigureView, PointView } from './bindings';
+import { validLanguage } from '../components/metrics/locale';
 import { chartedRates, countSeries, defaultRange, figureText, plotted, rangeError, reasonLabel, series } from '../components/metrics/logic';
 
 const fig = (id: string, value: number | null, unit = 'rate'): FigureView => ({
@@ -54,5 +55,14 @@ describe('chart series come from the engine figures as they are', () => {
     expect(figureText(fig('r', 0.8499))).toBe('84.9 %');
     expect(figureText(fig('t', 5400, 'seconds'))).toBe('1 h 30 min');
     expect(figureText(fig('r', null))).toBe('no data');
+  });
+});
+
+describe('the language uPlot formats numbers in', () => {
+  it('is the runtime language when Intl accepts it, else en-US (WebKitGTK under LANG=C says `C`)', () => {
+    expect(() => new Intl.NumberFormat('C')).toThrow(RangeError);
+    expect(validLanguage('C')).toBe('en-US');
+    expect(validLanguage(undefined)).toBe('en-US');
+    expect(validLanguage('ms-MY')).toBe('ms-MY');
   });
 });
