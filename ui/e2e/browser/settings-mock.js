@@ -28,7 +28,7 @@
   const fig = (id, value, n, d, status) => ({ id, value, numerator: n, denominator: d, pending: 0, excluded: [], status, unit: 'rate', target: 0.9, penalty_risk: null, automation_counts_as_reply: null });
   const days = (rates) => rates.map((r, i) => ({
     date: `2026-07-${String(14 + i).padStart(2, '0')}`, from: NOW - (rates.length - i) * DAY, at: NOW - (rates.length - 1 - i) * DAY,
-    figures: [fig('response_rate_12h', r, Math.round(r * 20), 20, r >= 0.9 ? 'good' : 'bad'), fig('response_rate_24h', 1, 20, 20, 'good')],
+    figures: [{ ...fig('response_rate_12h', r, Math.round(r * 20), 20, r >= 0.9 ? 'good' : 'bad'), pending: 5 }, fig('response_rate_24h', 1, 20, 20, 'good')],
     opened: 5, in_time: 3, late: 1, missed: 1, excluded: 0, pending: 0,
   }));
   const handlers = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FigureView, PointView } from './bindings';
 import { validLanguage } from '../components/metrics/locale';
-import { chartedRates, countSeries, defaultRange, figureText, plotted, rangeError, reasonLabel, series } from '../components/metrics/logic';
+import { chartedRates, countSeries, defaultRange, figureText, plotted, rangeError, reasonLabel, series, targetFigure, whatIf } from '../components/metrics/logic';
 
 const fig = (id: string, value: number | null, unit = 'rate'): FigureView => ({
   id, value, numerator: 0, denominator: 0, pending: 0, excluded: [], status: 'good', unit, target: null, penalty_risk: null, automation_counts_as_reply: null,
@@ -64,5 +64,33 @@ describe('the language uPlot formats numbers in', () => {
     expect(validLanguage('C')).toBe('en-US');
     expect(validLanguage(undefined)).toBe('en-US');
     expect(validLanguage('ms-MY')).toBe('ms-MY');
+  });
+});
+
+describe('what if: open inquiries that must be answered in time to keep the target (§5)', () => {
+  const f = (numerator: number, denominator: number, pending: number, target = 0.9): FigureView => ({
+    ...fig('response_rate_12h', denominator ? numerator / denominator : null), numerator, denominator, pending, target,
+  });
+
+  it('counts the fewest answers that keep the rate at the target, in whole basis points', () => {
+    // 18 of 20 decided, 5 open: 0.9 x 25 = 22.5, so 5 more (23 / 25 = 92 %); 4 gives 88 %.
+    expect(whatIf(f(18, 20, 5), 'tiktok')).toEqual({ kind: 'need', need: 5, pending: 5, target: 0.9 });
+    // 9 of 10, 10 open: 18 of 20 needed, 9 more.
+    expect(whatIf(f(9, 10, 10), 'lazada')).toEqual({ kind: 'need', need: 9, pending: 10, target: 0.9 });
+    // Exactly at the bar counts as kept: 17 of 20 at 85 %.
+    expect(whatIf(f(17, 19, 1, 0.85), 'tiktok')).toEqual({ kind: 'need', need: 0, pending: 1, target: 0.85 });
+  });
+
+  it('says when the target cannot be kept, and has nothing to say without open items or a target', () => {
+    expect(whatIf(f(10, 20, 2), 'tiktok')).toEqual({ kind: 'unreachable', best: 12 / 22, pending: 2, target: 0.9 });
+    expect(whatIf(f(10, 20, 0), 'tiktok')).toEqual({ kind: 'none' });
+    expect(whatIf({ ...f(10, 20, 3), target: null }, 'tiktok')).toEqual({ kind: 'none' });
+    expect(whatIf(f(10, 20, 3), 'shopee')).toEqual({ kind: 'none' });
+  });
+
+  it('judges each platform on its own target figure', () => {
+    expect(targetFigure('tiktok', 'US')).toBe('response_rate_24h');
+    expect(targetFigure('tiktok', 'MY')).toBe('response_rate_12h');
+    expect(targetFigure('lazada', 'MY')).toBe('chat_response_rate');
   });
 });

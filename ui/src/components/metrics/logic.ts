@@ -106,3 +106,31 @@ export function figureText(f: FigureView | undefined): string {
   }
   return String(f.value);
 }
+
+/** The figure each platform's target is judged on, for the "what if" line. */
+export function targetFigure(platform: string, region: string): string {
+  if (platform === 'tiktok') return region === 'US' ? 'response_rate_24h' : 'response_rate_12h';
+  return 'chat_response_rate';
+}
+
+export type WhatIf =
+  | { kind: 'need'; need: number; pending: number; target: number }
+  | { kind: 'unreachable'; best: number; pending: number; target: number }
+  | { kind: 'none' };
+
+/**
+ * §5 "what if": of the figure's pending items (open, deadline not passed), how many must be
+ * answered in time for the figure to stay at or above its target once they are decided, if
+ * nothing else changes: the smallest x with (numerator + x) / (denominator + pending) ≥
+ * target, compared in whole basis points as the engine does. Shopee's rate weighs its most
+ * recent quarter double, so it gets no simple count.
+ */
+export function whatIf(f: FigureView | undefined, platform: string): WhatIf {
+  if (!f || f.unit !== 'rate' || f.target === null || f.pending === 0 || platform === 'shopee') return { kind: 'none' };
+  const target = Math.round(f.target * 10_000);
+  const total = f.denominator + f.pending;
+  // Smallest x with (n + x) * 10000 >= target * total.
+  const need = Math.max(0, Math.ceil((target * total) / 10_000 - f.numerator - 1e-9));
+  if (need > f.pending) return { kind: 'unreachable', best: (f.numerator + f.pending) / total, pending: f.pending, target: f.target };
+  return { kind: 'need', need, pending: f.pending, target: f.target };
+}
