@@ -17,7 +17,7 @@ use kedai_core::model::{Region, WeeklyHours};
 use kedai_core::Ts;
 use rusqlite::{params, Transaction};
 
-use crate::derive::{self, Recomputed};
+use crate::derive;
 use crate::rows::{ms, FOREVER};
 use crate::write::Touched;
 use crate::{Result, Store, StoreError};
@@ -270,18 +270,16 @@ impl Store {
             ..Default::default()
         };
         let recomputed = derive::recompute(&tx, &touched)?;
-        record(&tx, shop, &recomputed)?;
+        record(&tx, shop)?;
         tx.commit()?;
         self.after_write(&touched, &recomputed)
     }
 }
 
-fn record(tx: &Transaction<'_>, shop: &str, recomputed: &Recomputed) -> Result<()> {
-    let mut insert =
-        tx.prepare_cached("INSERT INTO changes (shop, cid, what) VALUES (?1, ?2, 'conversation')")?;
-    for cid in recomputed.get(shop).into_iter().flatten() {
-        insert.execute(params![shop, cid])?;
-    }
+/// One shop-wide change, as a write of shop facts records it (`write.rs`): readers drop
+/// the shop's cached window and the app refetches. Not one per recomputed conversation: the
+/// app takes those as new chats (auto-assignment, classification).
+fn record(tx: &Transaction<'_>, shop: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO changes (shop, what) VALUES (?1, 'shop')",
         params![shop],
