@@ -45,7 +45,7 @@ fn shop_view(s: &Store, shop: &str, now: Ts) -> kedai_store::Result<ShopSettings
     let (shop, settings) = s.shop(shop)?;
     let timeline = s.timeline(&shop.shop)?;
     let holiday = timeline.holiday_mode.iter().find(|h| h.contains(now));
-    let hours = timeline
+    let mut hours: Vec<HoursSpan> = timeline
         .hours_at(now)
         .map(|h| {
             h.to_map()
@@ -60,6 +60,9 @@ fn shop_view(s: &Store, shop: &str, now: Ts) -> kedai_store::Result<ShopSettings
                 .collect()
         })
         .unwrap_or_default();
+    // Monday first, as a week is read (the map is alphabetical).
+    const WEEK: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    hours.sort_by_key(|h| (WEEK.iter().position(|d| *d == h.day), h.open.clone()));
     let leads = lead_policies(shop.platform, shop.region)
         .into_iter()
         .map(|p| {

@@ -103,7 +103,7 @@ test('settings: shop facts are written, bad hours and zones are refused inline a
 
   await p.check('[data-toggle="holiday"]');
   await p.waitForFunction(() => window.__mock.settingsWrites.some((w) => w[0] === 'holiday' && w[2] === true));
-  await p.waitForFunction(() => document.querySelector('[data-toggle="holiday"]').parentElement.textContent.includes('on'));
+  await p.waitForSelector('[data-holiday="on"]');
   await p.screenshot({ path: join(artifacts, 'settings-facts.png') });
   assert.deepEqual(await writes(p), ['hours', 'holiday']);
 
