@@ -157,37 +157,36 @@ pub async fn set_shop_secrets(
     shop: String,
     values: BTreeMap<String, String>,
 ) -> Res<Vec<String>> {
-    for k in values.keys() {
-        if !SECRET_NAMES.contains(&k.as_str()) {
-            return Err(invalid(format!(
-                "unknown secret `{k}` ({})",
-                SECRET_NAMES.join(", ")
-            )));
-        }
-    }
     state
         .db
         .call(move |s| -> Res<Vec<String>> {
             s.shop(&shop)?;
-            let store = secrets(s);
-            let mut kept = store
-                .get(&shop)
-                .map_err(|e| AppError::new("secrets", e.to_string()))?
-                .unwrap_or_default();
-            for (k, v) in values {
-                let v = v.trim().to_owned();
-                if v.is_empty() {
-                    kept.remove(&k);
-                } else {
-                    kept.insert(k, v);
-                }
-            }
-            store
-                .set(&shop, &kept)
-                .map_err(|e| AppError::new("secrets", e.to_string()))?;
-            Ok(secret_names(s, &shop))
+            keep_secrets(&secrets(s), &shop, values)
         })
         .await?
+}
+
+/// Merges pasted secrets into the shop's entry (an empty value removes that secret) and
+/// answers with the names now kept. Unknown names are refused before anything is written.
+fn keep_secrets(store: &Secrets, shop: &str, values: BTreeMap<String, String>) -> Res<Vec<String>> {
+    if let Some(k) = values.keys().find(|k| !SECRET_NAMES.contains(&k.as_str())) {
+        return Err(invalid(format!(
+            "unknown secret `{k}` ({})",
+            SECRET_NAMES.join(", ")
+        )));
+    }
+    let err = |e: kedai_sync::SyncError| AppError::new("secrets", e.to_string());
+    let mut kept = store.get(shop).map_err(err)?.unwrap_or_default();
+    for (k, v) in values {
+        let v = v.trim().to_owned();
+        if v.is_empty() {
+            kept.remove(&k);
+        } else {
+            kept.insert(k, v);
+        }
+    }
+    store.set(shop, &kept).map_err(err)?;
+    Ok(kept.into_keys().collect())
 }
 
 /// Runs a shop edit at the app's `now` and answers with the shop as it now stands.
@@ -547,4 +546,48 @@ pub async fn set_guard_level(
         .call(move |s| s.set_guard_block(&shop, rule, block))
         .await??;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// Pasted tokens land in kedai-sync's secrets store (here its owner-only file fallback),
+    /// never elsewhere; an empty value takes one out; unknown names change nothing.
+    #[test]
+    fn pasted_tokens_are_kept_in_the_secrets_store_and_can_be_taken_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Secrets::File(dir.path().join("kedai-secrets.json"));
+        let kept = keep_secrets(
+            &store,
+            "tt-my",
+            map(&[("access_token", " A1 "), ("refresh_token", "R1")]),
+        )
+        .unwrap();
+        assert_eq!(kept, ["access_token", "refresh_token"]);
+        assert_eq!(
+            store.get("tt-my").unwrap().unwrap()["access_token"],
+            "A1",
+            "trimmed as pasted"
+        );
+        let e = keep_secrets(&store, "tt-my", map(&[("password", "x")])).unwrap_err();
+        assert_eq!(e.kind, "invalid");
+        assert_eq!(store.get("tt-my").unwrap().unwrap().len(), 2);
+        // Disconnect: every secret emptied.
+        let kept = keep_secrets(
+            &store,
+            "tt-my",
+            map(&[("access_token", ""), ("refresh_token", "")]),
+        )
+        .unwrap();
+        assert!(kept.is_empty());
+        assert_eq!(store.get("tt-my").unwrap(), Some(BTreeMap::new()));
+    }
 }
