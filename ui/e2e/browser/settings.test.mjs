@@ -106,6 +106,14 @@ test('settings: shop facts are written, bad hours and zones are refused inline a
   await p.waitForSelector('[data-holiday="on"]');
   await p.screenshot({ path: join(artifacts, 'settings-facts.png') });
   assert.deepEqual(await writes(p), ['hours', 'holiday']);
+  // Due-soon leads (§4): out of range refused inline; a good one written as the shop's setting.
+  await p.fill('[data-lead="tiktok.12h"] input', '2000');
+  await p.click('[data-lead="tiktok.12h"] button');
+  assert.match(await p.textContent('[data-error="lead"]'), /0 to 1440/);
+  await p.fill('[data-lead="tiktok.12h"] input', '90');
+  await p.click('[data-lead="tiktok.12h"] button');
+  await p.waitForFunction(() => window.__mock.settingsWrites.some((w) => w[0] === 'setting' && w[2] === 'lead.tiktok.12h' && w[3] === '90'));
+  assert.equal(await p.$('[data-error="lead"]'), null);
 
   // Rules: test a sample message, then order.
   await p.click('[data-section="rules"]');
@@ -140,6 +148,15 @@ test('settings: shop facts are written, bad hours and zones are refused inline a
   await p.waitForSelector('[data-guard-rule="phone_number"]');
   await p.selectOption('[aria-label="Level of phone_number"]', 'block');
   await p.waitForFunction(() => window.__mock.settingsWrites.some((w) => w[0] === 'guard' && w[2] === true));
+  await p.fill('[data-input="template-title"]', 'Shipping time');
+  await p.fill('[data-input="template-text"]', 'We ship within 24 hours, {buyer_name}.');
+  await p.click('[data-save="template"]');
+  await p.waitForFunction(() => window.__mock.settingsWrites.some((w) => w[0] === 'template' && w[1] === 'shipping-time'));
+  await p.fill('[data-input="word"]', 'bila sampai');
+  await p.click('[data-save="word"]');
+  await p.waitForFunction(() => window.__mock.settingsWrites.some((w) => w[0] === 'word' && w[1] === 'bila sampai' && w[2] === false));
+  assert.ok(await p.$('[data-words] tr[data-word="bila sampai"]'));
+  await p.screenshot({ path: join(artifacts, 'settings-automation.png') });
   assert.deepEqual(errors, []);
   await ctx.close();
 });
