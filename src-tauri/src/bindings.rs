@@ -5,6 +5,7 @@
 use ts_rs::TS;
 
 use crate::dto::*;
+use crate::dto_settings::*;
 
 pub fn render() -> String {
     let decls = [
@@ -26,6 +27,23 @@ pub fn render() -> String {
         AppInfo::decl(),
         Changed::decl(),
         OpenChat::decl(),
+        // Settings and Metrics pages (dto_settings.rs).
+        HoursSpan::decl(),
+        LeadView::decl(),
+        ShopSettingsView::decl(),
+        SettingsInfo::decl(),
+        RuleView::decl(),
+        EffectView::decl(),
+        RuleTestView::decl(),
+        TemplateView::decl(),
+        WordView::decl(),
+        WordLists::decl(),
+        GuardLevel::decl(),
+        PointView::decl(),
+        MissView::decl(),
+        EvaluationView::decl(),
+        ShopReviewView::decl(),
+        MetricsReview::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by ts-rs: do not edit.\n\

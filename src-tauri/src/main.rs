@@ -19,8 +19,11 @@ mod commands;
 mod db;
 mod demo;
 mod dto;
+mod dto_settings;
+mod metrics;
 mod notify;
 mod pump;
+mod settings;
 mod state;
 mod sync;
 mod tray;
@@ -210,6 +213,30 @@ fn main() {
             commands::set_notify_settings,
             commands::sync_status,
             commands::sync_now,
+            settings::settings_info,
+            settings::set_holiday_mode,
+            settings::set_weekend_coverage,
+            settings::set_operating_hours,
+            settings::set_shop_profile,
+            settings::set_shop_setting,
+            settings::set_shop_secrets,
+            settings::backup_data,
+            settings::export_event_log,
+            settings::rules,
+            settings::save_rule,
+            settings::delete_rule,
+            settings::order_rules,
+            settings::test_rules,
+            settings::rule_effects,
+            settings::quick_replies,
+            settings::save_quick_reply,
+            settings::word_lists,
+            settings::edit_word,
+            settings::set_intent_enabled,
+            settings::guard_levels,
+            settings::set_guard_level,
+            metrics::metrics_review,
+            metrics::export_metrics_csv,
             bench_mark,
         ])
         .run(tauri::generate_context!())

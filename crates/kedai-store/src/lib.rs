@@ -13,6 +13,8 @@ mod inbox;
 mod migrate;
 mod read;
 mod rows;
+// The desktop Settings page's writes and the offline metrics review.
+pub mod settings;
 mod sync;
 mod write;
 

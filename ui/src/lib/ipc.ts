@@ -47,3 +47,50 @@ export const ipc = {
   onOpenChat: (cb: (c: OpenChat) => void): Promise<UnlistenFn> =>
     listen<OpenChat>('app://open-chat', (e) => cb(e.payload)),
 };
+
+// Settings and Metrics pages (src-tauri/src/settings.rs, metrics.rs).
+import type {
+  EffectView,
+  GuardLevel,
+  HoursSpan,
+  MetricsReview,
+  RuleTestView,
+  RuleView,
+  SettingsInfo,
+  ShopSettingsView,
+  TemplateView,
+  WordLists,
+  WordView,
+} from './bindings';
+
+export const settingsIpc = {
+  info: () => invoke<SettingsInfo>('settings_info'),
+  setHolidayMode: (shop: string, on: boolean) => invoke<ShopSettingsView>('set_holiday_mode', { shop, on }),
+  setWeekendCoverage: (shop: string, on: boolean) => invoke<ShopSettingsView>('set_weekend_coverage', { shop, on }),
+  setOperatingHours: (shop: string, hours: HoursSpan[]) => invoke<ShopSettingsView>('set_operating_hours', { shop, hours }),
+  setShopProfile: (shop: string, region: string, tz: string, name: string | null) =>
+    invoke<ShopSettingsView>('set_shop_profile', { shop, region, tz, name }),
+  setShopSetting: (shop: string, key: string, value: string) => invoke<ShopSettingsView>('set_shop_setting', { shop, key, value }),
+  backup: (path: string) => invoke<string>('backup_data', { path }),
+  exportLog: (path: string, shop: string | null) => invoke<string>('export_event_log', { path, shop }),
+  rules: () => invoke<RuleView[]>('rules'),
+  saveRule: (rule: RuleView) => invoke<RuleView[]>('save_rule', { rule }),
+  deleteRule: (id: string) => invoke<RuleView[]>('delete_rule', { id }),
+  orderRules: (ids: string[]) => invoke<RuleView[]>('order_rules', { ids }),
+  testRules: (shop: string, text: string) => invoke<RuleTestView>('test_rules', { shop, text }),
+  ruleEffects: () => invoke<EffectView[]>('rule_effects'),
+  quickReplies: (shop: string) => invoke<TemplateView[]>('quick_replies', { shop }),
+  saveQuickReply: (shop: string, template: TemplateView) => invoke<null>('save_quick_reply', { shop, template }),
+  wordLists: (shop: string) => invoke<WordLists>('word_lists', { shop }),
+  editWord: (shop: string, word: WordView) => invoke<null>('edit_word', { shop, word }),
+  setIntentEnabled: (shop: string, intent: string, enabled: boolean) =>
+    invoke<null>('set_intent_enabled', { shop, intentId: intent, enabled }),
+  guardLevels: (shop: string) => invoke<GuardLevel[]>('guard_levels', { shop }),
+  setGuardLevel: (shop: string, rule: string, block: boolean) => invoke<null>('set_guard_level', { shop, rule, block }),
+  metricsReview: (from: string, to: string) => invoke<MetricsReview>('metrics_review', { from, to }),
+  exportMetricsCsv: (from: string, to: string, path: string) => invoke<string>('export_metrics_csv', { from, to, path }),
+};
+
+export const secretsIpc = {
+  setShopSecrets: (shop: string, values: Record<string, string>) => invoke<string[]>('set_shop_secrets', { shop, values }),
+};

@@ -80,3 +80,115 @@ export type Changed = { seq: number, now: number,
 shops: Array<string>, crossings: number, };
 
 export type OpenChat = { shop: string, conversation: string, };
+
+export type HoursSpan = { 
+/**
+ * `mon` … `sun`.
+ */
+day: string, open: string, close: string, };
+
+export type LeadView = { policy: string, minutes: number, default_minutes: number, };
+
+export type ShopSettingsView = { shop: string, name: string | null, platform: string, region: string, tz: string, 
+/**
+ * Holiday mode is on now, and since when.
+ */
+holiday_mode: boolean, holiday_since: number | null, 
+/**
+ * Weekend coverage is on now (it moves deadlines on TikTok Shop only, §4).
+ */
+weekend_coverage: boolean, 
+/**
+ * The operating hours in force now; empty when none were declared.
+ */
+hours: Array<HoursSpan>, leads: Array<LeadView>, automation_counts_as_reply: boolean, 
+/**
+ * Secret names stored for the shop (never their values).
+ */
+secrets: Array<string>, };
+
+export type SettingsInfo = { demo: boolean, 
+/**
+ * The SQLite file the app reads and writes.
+ */
+data_file: string, 
+/**
+ * Where shop secrets are kept (the OS keyring, or its documented file fallback).
+ */
+secrets_store: string, shops: Array<ShopSettingsView>, };
+
+export type RuleView = { id: string, name: string, priority: number, enabled: boolean, 
+/**
+ * Empty: every shop.
+ */
+shops: Array<string>, 
+/**
+ * `first_message`, `any_message`, `keywords`, `intent`, `kind`.
+ */
+trigger: string, keywords: Array<string>, 
+/**
+ * With `intent`: `pre_purchase`, `logistics`, `aftersales`.
+ */
+intent: string | null, 
+/**
+ * With `kind`: message kinds (`image`, `order_card`, …).
+ */
+kinds: Array<string>, 
+/**
+ * `always`, `weekends`, `outside_hours`, `holiday_mode`.
+ */
+schedule: string, reply: string, 
+/**
+ * `bot` or `auto`.
+ */
+sender: string, };
+
+export type EffectView = { platform: string, counts_as_reply: boolean, resolves_unless_buyer_writes_again: boolean, weekend_coverage: boolean, note: string, };
+
+export type RuleTestView = { rule: string | null, 
+/**
+ * Why none fired: `not_a_buyer_message`, `already_answered`, `no_rule_matched`.
+ */
+no_fire: string | null, reply: string | null, sender: string | null, effect: EffectView, deadline: number | null, policy: string | null, weekend_moved: boolean, excluded: string | null, if_nothing_more: string, if_buyer_writes_again: string, };
+
+export type TemplateView = { id: string, title: string, text: string, };
+
+export type WordView = { intent: string, lang: string, weight: number, phrase: string, removed: boolean, };
+
+export type WordLists = { edits: Array<WordView>, 
+/**
+ * Intents the shop has turned off.
+ */
+disabled: Array<string>, };
+
+export type GuardLevel = { rule: string, explain: string, block: boolean, };
+
+export type PointView = { 
+/**
+ * The bucket's first local day, `YYYY-MM-DD`.
+ */
+date: string, from: number, 
+/**
+ * The figures' instant: the bucket's end, or now.
+ */
+at: number, figures: Array<FigureView>, opened: number, in_time: number, late: number, missed: number, excluded: number, pending: number, };
+
+export type MissView = { conversation: string, buyer: string, opened_at: number, deadline: number, policy: string, 
+/**
+ * `missed`, `late`, or the exclusion's name (`holiday_mode`, `no_response_needed`, …).
+ */
+reason: string, answered_at: number | null, };
+
+export type EvaluationView = { at: number, week_from: number, week_to: number, figures: Array<FigureView>, 
+/**
+ * The last evaluation's figures (the last full week, now).
+ */
+current: Array<FigureView>, 
+/**
+ * Inquiries of that week still open that can yet be answered in time.
+ */
+open_now: number, };
+
+export type ShopReviewView = { shop: string, name: string | null, platform: string, region: string, tz: string, days: Array<PointView>, weeks: Array<PointView>, evaluation: EvaluationView | null, misses: Array<MissView>, misses_total: number, };
+
+export type MetricsReview = { now: number, from: string, to: string, shops: Array<ShopReviewView>, };
