@@ -32,7 +32,10 @@ where
     T::Err: std::error::Error + 'static,
 {
     match args.iter().position(|a| a == name) {
-        Some(i) => Ok(args.get(i + 1).ok_or(format!("{name} needs a value"))?.parse()?),
+        Some(i) => Ok(args
+            .get(i + 1)
+            .ok_or(format!("{name} needs a value"))?
+            .parse()?),
         None => Ok(default),
     }
 }
@@ -112,11 +115,20 @@ async fn main() -> Res<()> {
     let probe = kedai_sim::start(config(100), "127.0.0.1:0".parse()?).await?;
     let per_conv = count_messages(&probe.events_log()) as f64 / 300.0;
     probe.stop().await;
-    let conversations = (target as f64 / 3.0 / per_conv).ceil() as u32;
+    let mut conversations = (target as f64 / 3.0 / per_conv).ceil() as u32;
     let t = Instant::now();
-    let sim = kedai_sim::start(config(conversations), "127.0.0.1:0".parse()?).await?;
+    let mut sim = kedai_sim::start(config(conversations), "127.0.0.1:0".parse()?).await?;
+    let mut truth = count_messages(&sim.events_log());
+    if truth < target {
+        // the probe's average was a little high: scale up once, so the figure is for at least
+        // the messages asked for
+        sim.stop().await;
+        conversations =
+            (f64::from(conversations) * target as f64 / truth as f64 * 1.01).ceil() as u32;
+        sim = kedai_sim::start(config(conversations), "127.0.0.1:0".parse()?).await?;
+        truth = count_messages(&sim.events_log());
+    }
     let base = sim.base_url();
-    let truth = count_messages(&sim.events_log());
     eprintln!(
         "simulator: {truth} messages in {} conversations a shop, generated in {:.1} s",
         conversations,
