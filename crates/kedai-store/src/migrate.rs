@@ -10,6 +10,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("../migrations/0002_sync.sql")),
     (3, include_str!("../migrations/0003_automation.sql")),
     (4, include_str!("../migrations/0004_desktop.sql")),
+    (6, include_str!("../migrations/0006_chat.sql")),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {
