@@ -5,6 +5,7 @@
 use ts_rs::TS;
 
 use crate::dto::*;
+use crate::dto_chat::*;
 
 pub fn render() -> String {
     let decls = [
@@ -26,6 +27,24 @@ pub fn render() -> String {
         AppInfo::decl(),
         Changed::decl(),
         OpenChat::decl(),
+        CardField::decl(),
+        ChatMessageView::decl(),
+        OutboxView::decl(),
+        ChatPageView::decl(),
+        InquiryView::decl(),
+        ComposerLimits::decl(),
+        TemplateView::decl(),
+        SuggestionView::decl(),
+        ChatActionView::decl(),
+        ChatContext::decl(),
+        FindingView::decl(),
+        GuardView::decl(),
+        SendResult::decl(),
+        InsightTag::decl(),
+        Money::decl(),
+        OrderView::decl(),
+        BuyerPanel::decl(),
+        OrderChatView::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by ts-rs: do not edit.\n\

@@ -14,11 +14,13 @@
 
 #[cfg(test)]
 mod bindings;
+mod chat;
 mod clock;
 mod commands;
 mod db;
 mod demo;
 mod dto;
+mod dto_chat;
 mod notify;
 mod pump;
 mod state;
@@ -201,6 +203,17 @@ fn main() {
             commands::set_notify_settings,
             commands::sync_status,
             commands::sync_now,
+            chat::chat_page,
+            chat::chat_context,
+            chat::chat_guard,
+            chat::chat_send,
+            chat::chat_retry,
+            chat::chat_mark,
+            chat::chat_transfer,
+            chat::chat_report_abuse,
+            chat::buyer_panel,
+            chat::order_search,
+            chat::chat_from_order,
             bench_mark,
         ])
         .run(tauri::generate_context!())
