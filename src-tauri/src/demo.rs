@@ -1,17 +1,10 @@
 //! Demo mode: the marketplace simulator in-process with three shops (TikTok Shop MY,
-//! Shopee PH, Lazada MY) and accelerated traffic, synced into a fresh demo file.
-//!
-//! Until the sync crate lands, a stand-in feed copies the simulator's ground truth into the
-//! store as its clock releases it (each event once, by its instant). It is replaced by
-//! `kedai_sync::Sync::start_from_sim` (see `sync.rs`), which goes through the connectors.
+//! Shopee PH, Lazada MY) and accelerated traffic, synced into a fresh demo file by
+//! kedai-sync through the connectors, like real shops (`sync.rs`).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use kedai_core::history::parse_log;
 use kedai_core::{Platform, Region};
 use kedai_sim::{SimConfig, SimHandle};
 use kedai_store::app::Agent;
@@ -77,61 +70,6 @@ pub fn seed_roster(store: &Store) -> anyhow::Result<()> {
             is_me: me,
             open_chats: 0,
         })?;
-    }
-    Ok(())
-}
-
-/// The stand-in feed's state, for the offline banner.
-#[derive(Clone, Default)]
-pub struct FeedStatus {
-    pub last_success: Arc<Mutex<Option<DateTime<Utc>>>>,
-    pub stop: Arc<AtomicBool>,
-}
-
-/// Copies the simulator's released events into the store once a second, on its own thread
-/// with its own connection (the writer).
-pub fn start_feed(sim: Arc<SimHandle>, db: PathBuf) -> anyhow::Result<FeedStatus> {
-    let mut store = Store::open(&db)?;
-    let status = FeedStatus::default();
-    let st = status.clone();
-    std::thread::Builder::new()
-        .name("kedai-demo-feed".into())
-        .spawn(move || {
-            let mut watermark: Option<DateTime<Utc>> = None;
-            while !st.stop.load(Ordering::Relaxed) {
-                let now = sim.now();
-                match feed_once(&mut store, &sim, watermark, now) {
-                    Ok(()) => {
-                        watermark = Some(now);
-                        *st.last_success.lock().expect("feed status") = Some(Utc::now());
-                    }
-                    Err(e) => tracing::warn!("demo feed: {e}"),
-                }
-                std::thread::sleep(Duration::from_millis(700));
-            }
-        })?;
-    Ok(status)
-}
-
-fn feed_once(
-    store: &mut Store,
-    sim: &SimHandle,
-    watermark: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    let parsed = parse_log(&sim.events_log(), true).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let events = parsed
-        .events
-        .into_iter()
-        .filter(|(_, e)| match (e.at(), watermark) {
-            // Shop declarations and other undated facts: once, on the first pass.
-            (None, w) => w.is_none(),
-            (Some(at), None) => at <= now,
-            (Some(at), Some(w)) => at > w && at <= now,
-        });
-    let events: Vec<_> = events.collect();
-    if !events.is_empty() {
-        store.apply_numbered(events, true)?;
     }
     Ok(())
 }

@@ -113,8 +113,7 @@ fn setup(app: &mut tauri::App, opts: Options) -> anyhow::Result<()> {
             let store = kedai_store::Store::open(&db_path)?;
             demo::seed_roster(&store)?;
         }
-        let feed = demo::start_feed(sim.sim.clone(), db_path.clone())?;
-        sync::set_feed(feed);
+        tauri::async_runtime::block_on(sync::start_demo(&db_path, &sim.sim.base_url()))?;
         if let Some(info) = std::env::var_os("KEDAI_DEMO_INFO") {
             let json = serde_json::json!({"sim_url": sim.sim.base_url(), "db": db_path});
             std::fs::write(info, json.to_string())?;
@@ -125,14 +124,24 @@ fn setup(app: &mut tauri::App, opts: Options) -> anyhow::Result<()> {
                 sim: Arc::clone(&sim.sim),
                 speed: sim.speed,
             },
-            "demo: simulator (stand-in feed until the sync crate lands)".to_owned(),
+            format!(
+                "demo: the simulator's three shops at {}",
+                sim.sim.base_url()
+            ),
         )
     } else {
         let clock = match pinned {
             Some(start) => AppClock::pinned(start, opts.speed.unwrap_or(0.0)),
             None => AppClock::Wall,
         };
-        (clock, "offline: no shop connected".to_owned())
+        let label = match sync::config_path(&data_dir) {
+            Some(config) => {
+                tauri::async_runtime::block_on(sync::start_configured(&db_path, &config))
+                    .unwrap_or_else(|e| format!("not syncing: {e}"))
+            }
+            None => "offline: no shop connected".to_owned(),
+        };
+        (clock, label)
     };
     let db = Db::open(&db_path)?;
     let settings: NotifySettings = tauri::async_runtime::block_on(db.call(|s| {

@@ -112,8 +112,13 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
             match id {
                 "open" => show_window(app),
                 "quit" => {
-                    crate::sync::stop();
-                    app.exit(0)
+                    // let each shop finish its step (nothing half-sent), but not for long
+                    let app = app.clone();
+                    tauri::async_runtime::spawn(async move {
+                        let stop = crate::sync::stop();
+                        let _ = tokio::time::timeout(std::time::Duration::from_secs(3), stop).await;
+                        app.exit(0)
+                    });
                 }
                 "pause" => {
                     let state = app.state::<AppState>();

@@ -179,6 +179,13 @@ fn warn(file: &Path, warnings: &[LineError]) {
 }
 
 fn main() -> ExitCode {
+    // `kedai … | head`: a closed pipe ends the program quietly, as for any Unix tool,
+    // instead of a panic from `println!`.
+    #[cfg(unix)]
+    // SAFETY: restoring a signal's default disposition before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,

@@ -863,3 +863,23 @@ fn a_small_bench_runs() {
     .ok();
     run.stderr_has("2000 messages in 400 conversations");
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("k.db");
+    kedai(&["import", &sample_str(), "--db", path_str(&db)]).ok();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kedai"))
+        .args(["export", "--db", path_str(&db)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then the pipe closes
+    let out = child.wait_with_output().unwrap();
+    // no panic, no "Broken pipe" error: it just stops, like `cat`
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

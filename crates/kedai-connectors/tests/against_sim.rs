@@ -18,6 +18,15 @@ use serde_json::{json, Value};
 const PLATFORMS: [Platform; 3] = [Platform::Tiktok, Platform::Shopee, Platform::Lazada];
 
 async fn sim(seed: u64, conversations: u32) -> SimHandle {
+    sim_from(seed, conversations, None).await
+}
+
+/// A simulator whose clock starts at `start` (default: now).
+async fn sim_from(
+    seed: u64,
+    conversations: u32,
+    start: Option<chrono::DateTime<chrono::Utc>>,
+) -> SimHandle {
     let config = SimConfig {
         seed,
         shops: vec![
@@ -28,6 +37,7 @@ async fn sim(seed: u64, conversations: u32) -> SimHandle {
         speed: 0.0,
         history_days: 14,
         conversations_per_shop: conversations,
+        start,
         ..Default::default()
     };
     kedai_sim::start(config, "127.0.0.1:0".parse().unwrap())
@@ -139,7 +149,19 @@ async fn truth(base: &str) -> BTreeMap<String, Vec<Message>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ground_truth_round_trip_loses_changes_and_invents_nothing() {
-    let h = sim(7, 25).await;
+    round_trip(sim(7, 25).await).await;
+}
+
+/// An accelerated simulator (demo mode, the chaos test) runs days ahead of the wall clock:
+/// the newest conversations must still be listed (Lazada's first page once asked for
+/// "before now + a day" and lost them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_platform_clock_weeks_ahead_of_ours_loses_nothing() {
+    let ahead = chrono::Utc::now() + chrono::Duration::days(40);
+    round_trip(sim_from(8, 25, Some(ahead)).await).await;
+}
+
+async fn round_trip(h: SimHandle) {
     let base = h.base_url();
     let truth = truth(&base).await;
     for p in PLATFORMS {

@@ -20,7 +20,6 @@ use crate::rows::{ms, parse_name, ts, ts_opt, PolicyCol};
 use crate::write::Touched;
 use crate::{Result, Store, StoreError};
 
-
 /// Which conversations the app lists: everything but the status filter and paging.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scope {

@@ -107,3 +107,38 @@ test('a buyer message injected into the simulator appears in the list, and the h
   await app.exec(`const i = document.querySelector('input[aria-label="Search"]'); i.value = '';
     i.dispatchEvent(new Event('input'));`);
 });
+
+test('demo syncs every shop through the connectors, and a queued reply reaches the platform once', async () => {
+  const status = () => JSON.parse(execFileSync(CLI, ['sync', 'status', '--db', demo.db, '--json'], { encoding: 'utf8' }));
+  const shops = await waitFor('every shop synced', () => {
+    const s = status().shops;
+    return s.length === 3 && s.every((x) => x.last_success && !x.last_error && !x.needs_reconnect) ? s : null;
+  }, 30_000);
+  assert.deepEqual(shops.map((s) => s.platform).sort(), ['lazada', 'shopee', 'tiktok']);
+  assert.equal(await app.exec('return document.querySelector("[data-offline]") === null'), true, 'no offline banner');
+
+  // a reply written against the app's file goes out through the app's outbox
+  const r = await fetch(`${demo.sim_url}/_sim/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ shop: 'tt-my', text: `E2E ${Date.now()} do you ship to Penang?` }),
+  });
+  assert.ok(r.ok, `inject: ${r.status}`);
+  const event = await r.json();
+  const conversation = event.conversation ?? event.message?.conversation;
+  assert.ok(conversation, JSON.stringify(event));
+  await waitFor('the conversation synced', () =>
+    execFileSync(CLI, ['export', '--db', demo.db, '--shop', 'tt-my'], { encoding: 'utf8', maxBuffer: 1 << 28 })
+      .includes(`"conversation":"${conversation}"`), 20_000);
+  const reply = `E2E reply ${Date.now()}: yes, 2 to 3 days to Penang`;
+  execFileSync(CLI, ['reply', '--db', demo.db, '--shop', 'tt-my', '--conversation', conversation, '--text', reply]);
+  const sent = await waitFor('the reply on the platform', async () => {
+    const log = await (await fetch(`${demo.sim_url}/_sim/events`)).text();
+    const lines = log.split('\n').filter((l) => l.includes(reply));
+    return lines.length ? lines : null;
+  }, 30_000);
+  assert.equal(sent.length, 1, 'sent exactly once');
+  await waitFor('the outbox entry sent', () =>
+    status().shops.every((s) => s.outbox_waiting === 0 && s.outbox_failed === 0), 20_000);
+});
+

@@ -19,7 +19,10 @@ pub use parse::{parse_envelope, parse_message, parse_messages, parse_sessions, p
 pub const MAX_SESSION_PAGE: u32 = 50;
 pub const MAX_MESSAGE_PAGE: u32 = 50;
 
-const FIRST_PAGE_HEADROOM_MS: i64 = 86_400_000;
+/// The first page asks for everything before this instant (2100-01-01): "now plus some
+/// headroom" lost the newest sessions to any clock far ahead of ours (an accelerated
+/// simulator runs days ahead within minutes; a skewed server).
+const NEWEST_END_MS: i64 = 4_102_444_800_000;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LazadaConfig {
@@ -163,12 +166,8 @@ fn time_cursor(req: ApiRequest, cursor: &Cursor, id_param: &str) -> ApiRequest {
                 None => req,
             }
         }
-        // The newest end: "older than start_time" with a day of headroom, so a clock ahead of
-        // ours (an accelerated simulator, a skewed server) loses nothing.
-        _ => req.param(
-            "start_time",
-            Utc::now().timestamp_millis() + FIRST_PAGE_HEADROOM_MS,
-        ),
+        // The newest end: "older than start_time", whatever the server's clock says.
+        _ => req.param("start_time", NEWEST_END_MS),
     }
 }
 
