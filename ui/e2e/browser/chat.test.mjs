@@ -102,6 +102,12 @@ test('messages show their sender, kind, cards and times; an image opens large in
   await p.screenshot({ path: join(artifacts, 'chat-image-overlay.png') });
   await p.click('[data-image-overlay] .close');
   assert.equal(await p.$('[data-image-overlay]'), null);
+  // Esc closes the image, not the chat.
+  await p.click(`${w} .line[data-id="k2"] .thumb`);
+  await p.waitForSelector('[data-image-overlay]');
+  await p.keyboard.press('Escape');
+  await p.waitForFunction(() => !document.querySelector('[data-image-overlay]'));
+  assert.ok(await p.$(w), 'the chat stays open');
   // The open inquiry: deadline, policy, and the weekend coverage that moved it.
   assert.equal(await p.$eval(`${w} [data-policy]`, (e) => e.textContent), 'tiktok.12h');
   assert.ok(await p.$(`${w} [data-weekend-moved]`));
