@@ -1,10 +1,15 @@
 //! The chat window's and the buyer panel's commands (issue 7). Each takes the state, calls
 //! the store or the engine on the store's thread, and maps the error to `{kind, message}`.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::time::{Duration as WallDuration, Instant};
+
 use chrono::Duration;
 use kedai_core::automation::guard;
 use kedai_core::automation::insights::InsightSettings;
 use kedai_core::automation::rules::{self, TemplateValues};
+use kedai_core::automation::suggest::SuggestIndex;
 use kedai_core::model::MarkAction;
 use kedai_core::order_chat;
 use kedai_store::chat::ABUSE_REASONS;
@@ -48,6 +53,36 @@ pub async fn chat_page(
         messages: page.messages.into_iter().map(Into::into).collect(),
         more: page.more,
         outbox: outbox.into_iter().map(Into::into).collect(),
+    })
+}
+
+/// How long a shop's suggestion index is reused: building it reads every past agent reply
+/// of the shop, and the chat window asks for suggestions after every change event.
+const INDEX_TTL: WallDuration = WallDuration::from_secs(60);
+
+thread_local! {
+    // Store closures all run on the store's one thread, so the cache lives there.
+    static SUGGEST: RefCell<HashMap<String, (Instant, SuggestIndex, usize)>> = RefCell::default();
+}
+
+/// The three suggestions, with the shop's index built at most once a minute.
+fn suggested(
+    s: &Store,
+    shop: &str,
+    conversation: &str,
+    now: kedai_core::Ts,
+) -> kedai_store::Result<kedai_store::Suggested> {
+    SUGGEST.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let fresh = cache
+            .get(shop)
+            .is_some_and(|(at, _, _)| at.elapsed() < INDEX_TTL);
+        if !fresh {
+            let (index, past) = s.suggest_index(shop)?;
+            cache.insert(shop.to_owned(), (Instant::now(), index, past));
+        }
+        let (_, index, past) = &cache[shop];
+        s.suggest_using(index, *past, shop, conversation, now)
     })
 }
 
@@ -99,7 +134,7 @@ pub async fn chat_context(
                     template: t.text,
                 })
                 .collect();
-            let suggested = s.suggest(&shop, &conversation, now)?;
+            let suggested = suggested(s, &shop, &conversation, now)?;
             Ok(ChatContext {
                 now: ms(now),
                 shop_tz: sh.tz.name().to_owned(),
