@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 use crate::dto::*;
 use crate::dto_settings::*;
+use crate::dto_chat::*;
 
 pub fn render() -> String {
     let decls = [
@@ -44,6 +45,24 @@ pub fn render() -> String {
         EvaluationView::decl(),
         ShopReviewView::decl(),
         MetricsReview::decl(),
+        CardField::decl(),
+        ChatMessageView::decl(),
+        OutboxView::decl(),
+        ChatPageView::decl(),
+        InquiryView::decl(),
+        ComposerLimits::decl(),
+        FilledTemplate::decl(),
+        SuggestionView::decl(),
+        ChatActionView::decl(),
+        ChatContext::decl(),
+        FindingView::decl(),
+        GuardView::decl(),
+        SendResult::decl(),
+        InsightTag::decl(),
+        Money::decl(),
+        OrderView::decl(),
+        BuyerPanel::decl(),
+        OrderChatView::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by ts-rs: do not edit.\n\

@@ -14,6 +14,7 @@
 
 #[cfg(test)]
 mod bindings;
+mod chat;
 mod clock;
 mod commands;
 mod db;
@@ -21,6 +22,7 @@ mod demo;
 mod dto;
 mod dto_settings;
 mod metrics;
+mod dto_chat;
 mod notify;
 mod pump;
 mod settings;
@@ -237,6 +239,17 @@ fn main() {
             settings::set_guard_level,
             metrics::metrics_review,
             metrics::export_metrics_csv,
+            chat::chat_page,
+            chat::chat_context,
+            chat::chat_guard,
+            chat::chat_send,
+            chat::chat_retry,
+            chat::chat_mark,
+            chat::chat_transfer,
+            chat::chat_report_abuse,
+            chat::buyer_panel,
+            chat::order_search,
+            chat::chat_from_order,
             bench_mark,
         ])
         .run(tauri::generate_context!())

@@ -9,6 +9,7 @@ pub mod history;
 pub mod inbox;
 pub mod metrics;
 pub mod model;
+pub mod order_chat;
 pub mod policy;
 pub mod settings;
 pub mod time;

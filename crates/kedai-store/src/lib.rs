@@ -3,9 +3,11 @@
 
 // The desktop app's reads and roster.
 pub mod app;
+// The chat window's reads and writes.
 mod automation;
 mod bulk;
 mod cache;
+pub mod chat;
 mod derive;
 mod error;
 mod eventlog;

@@ -11,6 +11,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../migrations/0003_automation.sql")),
     (4, include_str!("../migrations/0004_desktop.sql")),
     (5, include_str!("../migrations/0005_automation_outbox.sql")),
+    (6, include_str!("../migrations/0006_chat.sql")),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {

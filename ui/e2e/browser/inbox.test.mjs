@@ -13,6 +13,8 @@ const dist = join(here, '../../dist');
 const artifacts = join(here, '../../../artifacts/browser');
 const csp = JSON.parse(readFileSync(join(here, '../../../src-tauri/tauri.conf.json'), 'utf8')).app.security.csp;
 const mock = readFileSync(join(here, 'mock-ipc.js'), 'utf8');
+// The chat window's commands (its own tests are in chat.test.mjs).
+const chatMock = readFileSync(join(here, 'chat-mock.js'), 'utf8');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
 
 let server;
@@ -50,6 +52,7 @@ after(async () => {
 async function page(query = '') {
   const ctx = await browser.newContext({ viewport: { width: 1360, height: 860 } });
   await ctx.addInitScript(mock);
+  await ctx.addInitScript(chatMock);
   const p = await ctx.newPage();
   const errors = [];
   p.on('pageerror', (e) => errors.push(String(e)));

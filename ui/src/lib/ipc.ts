@@ -94,3 +94,40 @@ export const settingsIpc = {
 export const secretsIpc = {
   setShopSecrets: (shop: string, values: Record<string, string>) => invoke<string[]>('set_shop_secrets', { shop, values }),
 };
+
+// The chat window and buyer panel (issue 7).
+import type {
+  BuyerPanel,
+  ChatActionView,
+  ChatContext,
+  ChatPageView,
+  GuardView,
+  OrderChatView,
+  OrderView,
+  SendResult,
+} from './bindings';
+
+export const chatIpc = {
+  page: (shop: string, conversation: string, before: { at: number; id: string } | null, limit: number) =>
+    invoke<ChatPageView>('chat_page', {
+      shop,
+      conversation,
+      beforeAt: before?.at ?? null,
+      beforeId: before?.id ?? null,
+      limit,
+    }),
+  context: (shop: string, conversation: string) => invoke<ChatContext>('chat_context', { shop, conversation }),
+  guard: (shop: string, text: string) => invoke<GuardView>('chat_guard', { shop, text }),
+  send: (shop: string, conversation: string, text: string) =>
+    invoke<SendResult>('chat_send', { shop, conversation, text }),
+  retry: (id: number) => invoke<null>('chat_retry', { id }),
+  mark: (shop: string, conversation: string, action: 'end_session' | 'no_response_needed' | 'star' | 'unstar') =>
+    invoke<null>('chat_mark', { shop, conversation, action }),
+  transfer: (shop: string, conversation: string, to: string, note: string) =>
+    invoke<null>('chat_transfer', { shop, conversation, to, note }),
+  reportAbuse: (shop: string, conversation: string, reason: string, note: string) =>
+    invoke<ChatActionView>('chat_report_abuse', { shop, conversation, reason, note }),
+  buyerPanel: (shop: string, buyer: string) => invoke<BuyerPanel>('buyer_panel', { shop, buyer }),
+  orderSearch: (prefix: string) => invoke<OrderView[]>('order_search', { prefix }),
+  chatFromOrder: (shop: string, order: string) => invoke<OrderChatView>('chat_from_order', { shop, order }),
+};

@@ -192,3 +192,116 @@ open_now: number, };
 export type ShopReviewView = { shop: string, name: string | null, platform: string, region: string, tz: string, days: Array<PointView>, weeks: Array<PointView>, evaluation: EvaluationView | null, misses: Array<MissView>, misses_total: number, };
 
 export type MetricsReview = { now: number, from: string, to: string, shops: Array<ShopReviewView>, };
+
+export type CardField = { name: string, value: string, };
+
+export type ChatMessageView = { id: string, at: number, 
+/**
+ * `buyer`, `agent`, `auto`, `bot`, `system`, `broadcast`.
+ */
+from: string, 
+/**
+ * `text`, `sticker`, `emoji`, `image`, `video`, `product_card`, `order_card`,
+ * `faq_prompt`, `other`.
+ */
+kind: string, text: string | null, agent: string | null, image_url: string | null, video_url: string | null, sticker_id: string | null, product_id: string | null, order_id: string | null, return_id: string | null, coupon_id: string | null, card: Array<CardField>, };
+
+export type OutboxView = { id: number, text: string, agent: string | null, 
+/**
+ * `queued`, `sending`, `sent`, `failed`.
+ */
+state: string, attempts: number, error: string | null, retryable: boolean, queued_at: number, sent_at: number | null, 
+/**
+ * The platform's message id once sent (the message in the list with this id).
+ */
+message_id: string | null, };
+
+export type ChatPageView = { messages: Array<ChatMessageView>, 
+/**
+ * Older messages remain: ask again with the first message's `(at, id)`.
+ */
+more: boolean, outbox: Array<OutboxView>, };
+
+export type InquiryView = { opened_at: number, deadline: number, due_soon_at: number | null, policy: string, policy_text: string, weekend_moved: boolean, ordinary_deadline: number, 
+/**
+ * The shop's zone (IANA), for the shop-local times.
+ */
+tz: string, };
+
+export type ComposerLimits = { platform: string, 
+/**
+ * Characters a text message may have (`null`: the platform documents none).
+ */
+max_chars: number | null, limit_source: string, 
+/**
+ * Whether the outbox can send a pasted image.
+ */
+images: boolean, images_note: string, };
+
+export type FilledTemplate = { id: string, title: string, template: string, text: string, };
+
+export type SuggestionView = { text: string, 
+/**
+ * `template` or `past_reply`.
+ */
+source: string, };
+
+export type ChatActionView = { id: number, at: number, 
+/**
+ * `transfer` or `report_abuse`.
+ */
+action: string, agent: string | null, to_agent: string | null, reason: string | null, note: string | null, evidence_lines: number, 
+/**
+ * `recorded_locally` or `sent`.
+ */
+delivery: string, };
+
+export type ChatContext = { now: number, buyer: string, 
+/**
+ * The shop's zone (IANA): message times show in it on hover.
+ */
+shop_tz: string, inquiry: InquiryView | null, limits: ComposerLimits, templates: Array<FilledTemplate>, suggestions: Array<SuggestionView>, 
+/**
+ * The buyer's words the suggestions answer.
+ */
+question: string, actions: Array<ChatActionView>, abuse_reasons: Array<string>, };
+
+export type FindingView = { rule: string, 
+/**
+ * `warn` or `block` (the seller's choice per rule).
+ */
+level: string, start: number, end: number, excerpt: string, explain: string, };
+
+export type GuardView = { findings: Array<FindingView>, blocked: boolean, };
+
+export type SendResult = { queued: boolean, outbox_id: number | null, guard: GuardView, reason: string | null, };
+
+export type InsightTag = { id: string, label: string, why: string, };
+
+export type Money = { currency: string, amount: number, };
+
+export type OrderView = { shop: string, platform: string, buyer: string, buyer_name: string | null, id: string, at: number, amount: number | null, currency: string | null, status: string | null, 
+/**
+ * Whether the platform lets the seller start a chat from this order now, and why.
+ */
+can_chat: boolean, chat_reason: string, };
+
+export type BuyerPanel = { shop: string, buyer: string, name: string | null, 
+/**
+ * The platform's avatar URL when stored (none of the stored records carry one yet).
+ */
+avatar: string | null, tags: Array<InsightTag>, 
+/**
+ * `positive`, `neutral`, `negative`.
+ */
+sentiment: string, waiting_time_secs: number | null, past_chats_30d: number, average_csat_30d: number | null, total_orders: number, total_gmv: Array<Money>, high_priority: boolean, high_priority_reasons: Array<string>, orders: Array<OrderView>, 
+/**
+ * Product and coupon ids from the cards in the buyer's chats.
+ */
+products: Array<string>, coupons: Array<string>, conversations: number, };
+
+export type OrderChatView = { shop: string, buyer: string, allowed: boolean, reason: string, 
+/**
+ * The buyer's chat to open (reused); `null` when there is none yet.
+ */
+conversation: string | null, };

@@ -1,0 +1,124 @@
+// The chat window end to end on the real app in demo mode (kedai-sync against the in-process
+// simulator), under its own Xvfb through tauri-driver + WebKitWebDriver: open a chat, get a
+// policy-guard warning on a phone number, send a clean reply and see it go queued → sent,
+// the conversation leave Unreplied (checked against `kedai inbox` on the same file), and the
+// reply reach the platform once; then No response needed shows in `kedai export`.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP, CLI, artifacts, session, startDriver, startXvfb, tmp, waitFor } from './harness.mjs';
+
+let xvfb;
+let driver;
+let app;
+let demo;
+
+async function shot(name) {
+  writeFileSync(join(artifacts, `${name}.png`), await app.screenshot());
+}
+
+before(async () => {
+  xvfb = await startXvfb();
+  const data = tmp('kedai-e2e-chat-');
+  const info = join(data, 'demo.json');
+  driver = await startDriver({
+    DISPLAY: xvfb.display,
+    KEDAI_DEMO: '1',
+    KEDAI_DATA_DIR: data,
+    KEDAI_DEMO_INFO: info,
+    KEDAI_EXIT_ON_CLOSE: '1',
+  });
+  app = await session(driver.base, APP);
+  demo = JSON.parse(await waitFor('the demo info file', () => readFileSync(info, 'utf8'), 30_000));
+  await waitFor('the inbox to paint', () => app.exec('return document.body.dataset.ready === "1"'), 60_000);
+});
+
+after(async () => {
+  await app?.close();
+  await driver?.stop();
+  await xvfb?.stop();
+});
+
+// The conversation as the engine reads the file, at the instant of the UI's counts.
+const inboxRow = async (conversation) => {
+  const at = new Date(await app.exec('return Number(document.querySelector(".filters").dataset.countsAt)')).toISOString();
+  const out = execFileSync(CLI, ['inbox', '--db', demo.db, '--at', at, '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  return JSON.parse(out).conversations?.find((c) => c.conversation === conversation) ?? null;
+};
+
+async function typeReply(text) {
+  await app.exec(`const t = document.querySelector('.chat-window textarea[aria-label="Reply"]');
+    t.value = arguments[0]; t.dispatchEvent(new Event('input', { bubbles: true }));`, [text]);
+}
+
+async function injectAndOpen(shop, words) {
+  const text = `E2E ${Date.now()} ${words}`;
+  const r = await fetch(`${demo.sim_url}/_sim/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ shop, text }),
+  });
+  assert.ok(r.ok, `inject: ${r.status}`);
+  await app.exec(`const i = document.querySelector('input[aria-label="Search"]'); i.value = arguments[0];
+    i.dispatchEvent(new Event('input'));`, [text.slice(0, 17)]);
+  const conversation = await waitFor('the injected message in the list', () =>
+    app.exec(`const r = [...document.querySelectorAll('.row[data-conversation]')]
+        .find((x) => x.querySelector('.preview').textContent.includes(arguments[0]));
+      if (!r) return null; r.click(); return r.dataset.conversation;`, [text]), 30_000);
+  await waitFor('the chat window', () =>
+    app.exec(`return !!document.querySelector('.chat-window[data-conversation="' + arguments[0] + '"] .line')`, [conversation]), 15_000);
+  return { conversation, text };
+}
+
+test('a guard warning on a phone number, then a clean reply goes queued → sent and leaves Unreplied', async () => {
+  const { conversation, text } = await injectAndOpen('tt-my', 'can I pay cash on delivery?');
+  assert.ok(await app.exec(`return [...document.querySelectorAll('.chat-window .line .text')].some((e) => e.textContent === arguments[0])`, [text]));
+
+  await typeReply('Call us on 0123456789 for details');
+  await waitFor('the guard warning on its span', () =>
+    app.exec(`const m = document.querySelector('.chat-window mark[data-rules~="phone_number"]'); return m ? m.textContent : null;`), 10_000);
+  assert.ok(await app.exec(`return !!document.querySelector('.chat-window [data-rule="phone_number"]')`));
+  await shot('chat-guard-warning');
+
+  const reply = `E2E reply ${Date.now()}: yes, cash on delivery is available`;
+  await typeReply(reply);
+  await waitFor('the warning gone', () => app.exec(`return !document.querySelector('.chat-window mark')`), 10_000);
+  await app.exec(`document.querySelector('.chat-window [data-send]').click()`);
+  const seen = await waitFor('the reply in the chat', () =>
+    app.exec(`const l = [...document.querySelectorAll('.chat-window .line')].find((x) => x.textContent.includes(arguments[0]));
+      return l ? l.dataset.state : null;`, [reply]), 10_000);
+  assert.ok(['queued', 'sending', 'sent'].includes(seen), seen);
+  await waitFor('the reply marked sent', () =>
+    app.exec(`const l = [...document.querySelectorAll('.chat-window .line')].find((x) => x.textContent.includes(arguments[0]));
+      return l && l.dataset.state === 'sent';`, [reply]), 45_000);
+  await shot('chat-sent');
+
+  // Once on the platform.
+  const log = await (await fetch(`${demo.sim_url}/_sim/events`)).text();
+  assert.equal(log.split('\n').filter((l) => l.includes(reply)).length, 1, 'sent exactly once');
+  // The engine agrees: no longer unreplied.
+  const row = await waitFor('the engine to see the reply', async () => {
+    const r = await inboxRow(conversation);
+    return r && r.unreplied === false ? r : null;
+  }, 20_000);
+  assert.equal(row.unreplied, false);
+});
+
+test('No response needed is reflected in the chat and exported as a mark', async () => {
+  const { conversation } = await injectAndOpen('sp-ph', 'buy followers cheap!!!');
+  await waitFor('the tool enabled', () =>
+    app.exec(`const b = document.querySelector('.chat-window [data-tool="no_response_needed"]'); return b && !b.disabled;`), 15_000);
+  await app.exec(`document.querySelector('.chat-window [data-tool="no_response_needed"]').click()`);
+  await waitFor('no open inquiry', () => app.exec(`return !!document.querySelector('.chat-window [data-inquiry="none"]')`), 15_000);
+  const out = execFileSync(CLI, ['export', '--db', demo.db, '--shop', 'sp-ph'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.ok(
+    out.split('\n').some((l) => l.includes('"type":"mark"') && l.includes('"no_response_needed"') && l.includes(`"conversation":"${conversation}"`)),
+    'exported as a mark',
+  );
+  await shot('chat-no-response-needed');
+});
