@@ -5,8 +5,8 @@
 use ts_rs::TS;
 
 use crate::dto::*;
-use crate::dto_settings::*;
 use crate::dto_chat::*;
+use crate::dto_settings::*;
 
 pub fn render() -> String {
     let decls = [

@@ -197,30 +197,7 @@ impl Store {
     /// Stores what a message carries besides its words (the sync engine's part; the app
     /// shows only what is stored here).
     pub fn set_message_details(&self, shop: &str, id: &str, d: &MessageDetails) -> Result<()> {
-        let extra = if d.extra.is_empty() { "{}" } else { &d.extra };
-        self.conn.execute(
-            "INSERT INTO message_details (shop, id, image_url, video_url, sticker_id, product_id,
-                 order_id, return_id, coupon_id, extra)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-             ON CONFLICT (shop, id) DO UPDATE SET image_url = excluded.image_url,
-                 video_url = excluded.video_url, sticker_id = excluded.sticker_id,
-                 product_id = excluded.product_id, order_id = excluded.order_id,
-                 return_id = excluded.return_id, coupon_id = excluded.coupon_id,
-                 extra = excluded.extra",
-            params![
-                shop,
-                id,
-                d.image_url,
-                d.video_url,
-                d.sticker_id,
-                d.product_id,
-                d.order_id,
-                d.return_id,
-                d.coupon_id,
-                extra
-            ],
-        )?;
-        Ok(())
+        write_details(&self.conn, shop, id, d)
     }
 
     /// The open inquiry from the conversation's derived columns, with the deadline its
@@ -538,3 +515,36 @@ fn none_if_blank(s: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests;
+
+/// Writes (or replaces) a message's details; the message must be stored.
+pub(crate) fn write_details(
+    conn: &rusqlite::Connection,
+    shop: &str,
+    id: &str,
+    d: &MessageDetails,
+) -> Result<()> {
+    let extra = if d.extra.is_empty() { "{}" } else { &d.extra };
+    conn.prepare_cached(
+        "INSERT INTO message_details (shop, id, image_url, video_url, sticker_id, product_id,
+             order_id, return_id, coupon_id, extra)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (shop, id) DO UPDATE SET image_url = excluded.image_url,
+             video_url = excluded.video_url, sticker_id = excluded.sticker_id,
+             product_id = excluded.product_id, order_id = excluded.order_id,
+             return_id = excluded.return_id, coupon_id = excluded.coupon_id,
+             extra = excluded.extra",
+    )?
+    .execute(params![
+        shop,
+        id,
+        d.image_url,
+        d.video_url,
+        d.sticker_id,
+        d.product_id,
+        d.order_id,
+        d.return_id,
+        d.coupon_id,
+        extra
+    ])?;
+    Ok(())
+}

@@ -47,6 +47,8 @@ pub struct SyncPage {
     pub quarantined: Vec<Quarantined>,
     /// The engine's cursor after this page (`None` leaves it as it is).
     pub state: Option<String>,
+    /// What messages of the page carry besides their words (media, card ids), by message id.
+    pub details: Vec<(String, crate::chat::MessageDetails)>,
 }
 
 /// How one shop's sync stands, for the app's header and `kedai sync status`.
@@ -228,6 +230,7 @@ impl Store {
             conversations,
             quarantined,
             state,
+            details,
         } = page;
         keep_outbox_senders(&self.conn, &shop, &mut messages)?;
         // Buyer messages this page brings for the first time: tagged, and the shop's rules
@@ -267,6 +270,9 @@ impl Store {
             if let Some(state) = &state {
                 tx.prepare_cached("UPDATE sync_state SET state = ?2 WHERE shop = ?1")?
                     .execute(params![shop, state])?;
+            }
+            for (id, d) in &details {
+                crate::chat::write_details(tx, &shop, id, d)?;
             }
             crate::automation::on_new_buyer_messages(tx, &shop, &new_buyer)
         })

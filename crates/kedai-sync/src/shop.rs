@@ -10,6 +10,7 @@ use kedai_connectors::{
     WireMessage,
 };
 use kedai_core::{Kind, Message, Sender, Ts};
+use kedai_store::chat::MessageDetails;
 use kedai_store::{OutboxEntry, Quarantined, SyncConversation, SyncPage};
 use serde::{Deserialize, Serialize};
 
@@ -59,6 +60,50 @@ fn record_of(c: &Conversation, resync: bool) -> SyncConversation {
         id: c.id.clone(),
         wire: serde_json::to_string(c).expect("a conversation serializes"),
         resync,
+    }
+}
+
+/// What a message carries besides its words, for the chat window: media, card ids and the
+/// card's other plain fields as the platform gave them. `None` for plain text.
+fn details_of(m: &WireMessage) -> Option<MessageDetails> {
+    let d = MessageDetails {
+        image_url: m.image_url.clone(),
+        video_url: m.video_url.clone(),
+        sticker_id: m.sticker_id.clone(),
+        product_id: m.product_id.clone(),
+        order_id: m.order_id.clone(),
+        return_id: None,
+        coupon_id: None,
+        extra: match m.kind {
+            Kind::Text | Kind::Emoji => String::new(),
+            _ => plain_fields(&m.raw_content),
+        },
+    };
+    (d != MessageDetails::default()).then_some(d)
+}
+
+/// A JSON object's top-level strings, numbers and booleans, as an object of strings
+/// (empty when the content is not an object or has none).
+fn plain_fields(raw: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(raw) else {
+        return String::new();
+    };
+    let plain: serde_json::Map<String, serde_json::Value> = map
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let text = match v {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                _ => return None,
+            };
+            Some((k, serde_json::Value::String(text)))
+        })
+        .collect();
+    if plain.is_empty() {
+        String::new()
+    } else {
+        serde_json::Value::Object(plain).to_string()
     }
 }
 
@@ -350,6 +395,12 @@ impl ShopSync {
                 .items
                 .iter()
                 .map(|m| m.to_event(&self.shop, &c.id, &c.buyer)),
+        );
+        out.details.extend(
+            pulled
+                .items
+                .iter()
+                .filter_map(|m| details_of(m).map(|d| (m.id.clone(), d))),
         );
         out.conversations.push(record_of(c, rejected));
         Ok(())

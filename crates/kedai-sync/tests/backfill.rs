@@ -30,6 +30,30 @@ async fn a_backfill_holds_the_ground_truth_and_gives_the_same_metrics() {
     assert_eq!(got, want);
     assert!(store.quarantined(None).unwrap().is_empty());
 
+    // media and cards keep what the chat window shows: every image its URL, every product
+    // or order card its id
+    let missing: i64 = store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM messages m LEFT JOIN message_details d USING (shop, id)
+             WHERE (m.kind = 'image' AND d.image_url IS NULL)
+                OR (m.kind = 'product_card' AND d.product_id IS NULL)
+                OR (m.kind = 'order_card' AND d.order_id IS NULL)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let media: i64 = store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM messages WHERE kind IN ('image', 'product_card', 'order_card')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(media > 0, "the simulator sends images and cards");
+    assert_eq!(missing, 0, "of {media} media and card messages");
+
     // metrics: the synced store against the dump's shops and messages (what the chat APIs
     // carry), then with the dump's other facts (holiday mode, buyers, ratings, orders) added
     let now = h.now();
