@@ -49,6 +49,9 @@ pub struct SyncPage {
     pub state: Option<String>,
     /// What messages of the page carry besides their words (media, card ids), by message id.
     pub details: Vec<(String, crate::chat::MessageDetails)>,
+    /// When the page was read: chatbot rules answer only buyer messages that are recent then
+    /// (a message synced hours late is for an agent, not a "we're closed" reply).
+    pub now: Option<Ts>,
 }
 
 /// How one shop's sync stands, for the app's header and `kedai sync status`.
@@ -231,6 +234,7 @@ impl Store {
             quarantined,
             state,
             details,
+            now,
         } = page;
         keep_outbox_senders(&self.conn, &shop, &mut messages)?;
         // Buyer messages this page brings for the first time: tagged, and the shop's rules
@@ -274,7 +278,7 @@ impl Store {
             for (id, d) in &details {
                 crate::chat::write_details(tx, &shop, id, d)?;
             }
-            crate::automation::on_new_buyer_messages(tx, &shop, &new_buyer)
+            crate::automation::on_new_buyer_messages(tx, &shop, &new_buyer, now)
         })
     }
 

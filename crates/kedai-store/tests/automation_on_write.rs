@@ -164,3 +164,35 @@ fn the_platform_copy_of_an_automated_reply_keeps_its_sender_s3() {
     );
     assert!(store.pending_automated_replies().unwrap().is_empty());
 }
+
+#[test]
+fn a_buyer_message_synced_long_after_it_was_written_gets_no_rule_reply() {
+    // Saturday 10:00 outside hours; the app was closed and syncs it at 14:00: an agent's
+    // to answer, not a "we're closed" reply four hours late. One read 5 minutes after is.
+    let mut store = store();
+    let late = msg(
+        "c7",
+        "m7",
+        "2026-07-18T10:00:00+08:00",
+        Sender::Buyer,
+        "is this still in stock?",
+    );
+    let mut p = page(vec![late]);
+    p.now = Some(t("2026-07-18T14:00:00+08:00"));
+    store.apply_sync_page(p).unwrap();
+    assert!(store.outbox(Some("tt"), None).unwrap().is_empty());
+
+    let fresh = msg(
+        "c8",
+        "m8",
+        "2026-07-18T10:00:00+08:00",
+        Sender::Buyer,
+        "is this still in stock?",
+    );
+    let mut p = page(vec![fresh]);
+    p.now = Some(t("2026-07-18T10:05:00+08:00"));
+    store.apply_sync_page(p).unwrap();
+    let outbox = store.outbox(Some("tt"), None).unwrap();
+    assert_eq!(outbox.len(), 1, "{outbox:?}");
+    assert_eq!(outbox[0].conversation, "c8");
+}

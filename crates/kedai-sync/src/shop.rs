@@ -232,6 +232,7 @@ impl ShopSync {
             }
             let mut out = SyncPage {
                 shop: self.shop.clone(),
+                now: Some(now),
                 ..Default::default()
             };
             for r in page.rejected {
@@ -332,6 +333,7 @@ impl ShopSync {
         let now = self.clock.now();
         let mut out = SyncPage {
             shop: self.shop.clone(),
+            now: Some(now),
             ..Default::default()
         };
         for m in marked {

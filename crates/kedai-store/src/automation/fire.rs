@@ -148,13 +148,18 @@ pub(crate) fn new_buyer_messages(
     Ok(out)
 }
 
+/// How old a buyer message may be when sync brings it and still get a rule's reply.
+pub const RULE_REPLY_WINDOW: chrono::Duration = chrono::Duration::minutes(30);
+
 /// Tags the new buyer messages (written already in `tx`) and runs the shop's rules on
 /// them, each at its own instant. A message the seller already answered on the platform
-/// (a later agent, auto or bot message) gets no automated reply.
+/// (a later agent, auto or bot message) gets no automated reply, nor does one older than
+/// [`RULE_REPLY_WINDOW`] at `now` (the app was closed; an agent answers it).
 pub(crate) fn on_new_buyer_messages(
     tx: &Transaction<'_>,
     shop: &str,
     new: &[Message],
+    now: Option<kedai_core::Ts>,
 ) -> Result<()> {
     if new.is_empty() {
         return Ok(());
@@ -164,7 +169,8 @@ pub(crate) fn on_new_buyer_messages(
     let mut by_conversation: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for m in new {
         tag(tx, &rules.tagger, &scorer, m)?;
-        if rules.any_on_at(m.at) {
+        let recent = now.is_none_or(|n| n - m.at <= RULE_REPLY_WINDOW);
+        if recent && rules.any_on_at(m.at) {
             by_conversation
                 .entry(m.conversation.as_str())
                 .or_default()
