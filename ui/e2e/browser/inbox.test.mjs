@@ -2,51 +2,23 @@
 // download) against the mocked IPC of mock-ipc.js, served with the app's own CSP.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { artifacts, mockSource, startApp } from './harness.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const dist = join(here, '../../dist');
-const artifacts = join(here, '../../../artifacts/browser');
-const csp = JSON.parse(readFileSync(join(here, '../../../src-tauri/tauri.conf.json'), 'utf8')).app.security.csp;
-const mock = readFileSync(join(here, 'mock-ipc.js'), 'utf8');
+const mock = mockSource('mock-ipc.js');
 // The chat window's commands (its own tests are in chat.test.mjs).
-const chatMock = readFileSync(join(here, 'chat-mock.js'), 'utf8');
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
+const chatMock = mockSource('chat-mock.js');
 
-let server;
 let base;
 let browser;
+let stop;
 
 before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
-    const file = join(dist, path === '' ? 'index.html' : path);
-    try {
-      const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  ({ base, browser, stop } = await startApp());
 });
 
 after(async () => {
-  await browser?.close();
-  server?.close();
+  await stop?.();
 });
 
 async function page(query = '') {

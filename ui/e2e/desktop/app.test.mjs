@@ -3,39 +3,24 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP, CLI, artifacts, session, startDriver, startXvfb, tmp, waitFor } from './harness.mjs';
+import { CLI, artifacts, startDemoApp, waitFor } from './harness.mjs';
 
-let xvfb;
-let driver;
 let app;
 let demo;
+let stop;
 
 async function shot(name) {
   writeFileSync(join(artifacts, `${name}.png`), await app.screenshot());
 }
 
 before(async () => {
-  xvfb = await startXvfb();
-  const data = tmp('kedai-e2e-');
-  const info = join(data, 'demo.json');
-  driver = await startDriver({
-    DISPLAY: xvfb.display,
-    KEDAI_DEMO: '1',
-    KEDAI_DATA_DIR: data,
-    KEDAI_DEMO_INFO: info,
-    KEDAI_EXIT_ON_CLOSE: '1',
-  });
-  app = await session(driver.base, APP);
-  demo = JSON.parse(await waitFor('the demo info file', () => readFileSync(info, 'utf8'), 30_000));
-  await waitFor('the inbox to paint', () => app.exec('return document.body.dataset.ready === "1"'), 60_000);
+  ({ app, demo, stop } = await startDemoApp('kedai-e2e-'));
 });
 
 after(async () => {
-  await app?.close();
-  await driver?.stop();
-  await xvfb?.stop();
+  await stop?.();
 });
 
 const counts = () =>

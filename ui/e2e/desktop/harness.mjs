@@ -1,7 +1,7 @@
 // What the desktop end-to-end tests need: an Xvfb display of their own, tauri-driver with
 // WebKitWebDriver, a minimal W3C WebDriver client, and paths to the built binaries.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -131,4 +131,35 @@ export async function session(base, application, args = []) {
     },
     close: () => call('DELETE', `/session/${id}`).catch(() => {}),
   };
+}
+
+/**
+ * The app in demo mode under its own Xvfb, driven through tauri-driver, once its inbox has
+ * painted: `{ app, demo: { sim_url, db }, stop }`.
+ */
+export async function startDemoApp(prefix) {
+  const xvfb = await startXvfb();
+  const data = tmp(prefix);
+  const info = join(data, 'demo.json');
+  const driver = await startDriver({
+    DISPLAY: xvfb.display,
+    KEDAI_DEMO: '1',
+    KEDAI_DATA_DIR: data,
+    KEDAI_DEMO_INFO: info,
+    KEDAI_EXIT_ON_CLOSE: '1',
+  });
+  const app = await session(driver.base, APP);
+  const stop = async () => {
+    await app?.close();
+    await driver?.stop();
+    await xvfb?.stop();
+  };
+  try {
+    const demo = JSON.parse(await waitFor('the demo info file', () => readFileSync(info, 'utf8'), 30_000));
+    await waitFor('the inbox to paint', () => app.exec('return document.body.dataset.ready === "1"'), 60_000);
+    return { app, demo, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }

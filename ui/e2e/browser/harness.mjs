@@ -1,0 +1,46 @@
+// What the Chromium suites share: the built UI served with the app's own CSP, and a headless
+// Debian Chromium (playwright-core, no browser download).
+import { createServer } from 'node:http';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const dist = join(here, '../../dist');
+export const artifacts = join(here, '../../../artifacts/browser');
+export const csp = JSON.parse(readFileSync(join(here, '../../../src-tauri/tauri.conf.json'), 'utf8')).app.security
+  .csp;
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
+
+/** The source of a mock script beside this file (injected before the app's own scripts). */
+export const mockSource = (name) => readFileSync(join(here, name), 'utf8');
+
+/** Serves `ui/dist` on a free loopback port and launches Chromium: `{ base, browser, stop }`. */
+export async function startApp() {
+  mkdirSync(artifacts, { recursive: true });
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
+    const file = join(dist, path === '' ? 'index.html' : path);
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const stop = async () => {
+    await browser.close();
+    server.close();
+  };
+  return { base, browser, stop };
+}
