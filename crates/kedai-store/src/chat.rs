@@ -4,12 +4,12 @@
 //! agent's tools (marks of the event log; transfers with a note and abuse reports kept here),
 //! the buyer's orders, and starting a chat from an order.
 
-use kedai_core::model::{Event, Kind, Mark, MarkAction, Message, Sender};
+use kedai_core::model::{Event, Kind, Mark, MarkAction, Sender};
 use kedai_core::order_chat::{self, Eligibility};
 use kedai_core::{policy, Platform, Policy, Ts};
 use rusqlite::{params, OptionalExtension, Row};
 
-use crate::rows::{ms, parse_name, ts, ts_opt, PolicyCol};
+use crate::rows::{message_of, ms, parse_name, ts, ts_opt, PolicyCol, MESSAGE_COLUMNS};
 use crate::{Result, Store, StoreError};
 
 /// What a message carries besides its words, as the platform gave it.
@@ -345,26 +345,13 @@ impl Store {
         cid: i64,
         now: Ts,
     ) -> Result<Vec<String>> {
-        let mut q = self.conn.prepare_cached(
-            "SELECT id, at, sender, kind, text, agent FROM messages
-             WHERE cid = ?1 AND at <= ?2 ORDER BY at, id",
-        )?;
+        let mut q = self.conn.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE cid = ?1 AND at <= ?2 ORDER BY at, id"
+        ))?;
         let mut rows = q.query(params![cid, ms(now)])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let m = Message {
-                shop: shop.to_owned(),
-                conversation: conversation.to_owned(),
-                id: r.get(0)?,
-                at: ts(r.get(1)?),
-                from: parse_name(&r.get::<_, String>(2)?)?,
-                buyer: buyer.to_owned(),
-                kind: parse_name(&r.get::<_, String>(3)?)?,
-                text: r.get(4)?,
-                agent: r.get(5)?,
-                faq_chat_with_agent: None,
-                platform_handled: None,
-            };
+            let m = message_of(r, shop, conversation, buyer)?;
             out.push(serde_json::to_string(&Event::Message(m)).expect("events serialize"));
         }
         Ok(out)

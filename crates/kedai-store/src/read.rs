@@ -13,7 +13,10 @@ use kedai_core::{ShopMetrics, ShopSettings, Ts};
 use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 
-use crate::rows::{decode_instants, ms, parse_name, ts, ts_opt, ExclusionCol, PolicyCol, FOREVER};
+use crate::rows::{
+    decode_instants, message_of, ms, parse_name, ts, ts_opt, ExclusionCol, PolicyCol, FOREVER,
+    MESSAGE_COLUMNS,
+};
 use crate::{Result, Store, StoreError};
 
 /// One entry of the change feed.
@@ -126,25 +129,14 @@ pub(crate) fn conversation_facts(
         buyer: buyer.to_owned(),
         ..Default::default()
     };
-    let mut q = conn.prepare_cached(
-        "SELECT id, at, sender, kind, text, agent, faq_chat_with_agent, platform_handled
-         FROM messages WHERE cid = ?1",
-    )?;
+    let mut q = conn.prepare_cached(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE cid = ?1"
+    ))?;
     let mut rows = q.query([cid])?;
     while let Some(r) = rows.next()? {
-        facts.messages.push(Message {
-            shop: shop.to_owned(),
-            conversation: conversation.to_owned(),
-            id: r.get(0)?,
-            at: ts(r.get(1)?),
-            from: parse_name(&r.get::<_, String>(2)?)?,
-            buyer: buyer.to_owned(),
-            kind: parse_name(&r.get::<_, String>(3)?)?,
-            text: r.get(4)?,
-            agent: r.get(5)?,
-            faq_chat_with_agent: r.get(6)?,
-            platform_handled: r.get(7)?,
-        });
+        facts
+            .messages
+            .push(message_of(r, shop, conversation, buyer)?);
     }
     let mut q = conn.prepare_cached("SELECT at, action, agent FROM marks WHERE cid = ?1")?;
     let mut rows = q.query([cid])?;

@@ -78,3 +78,29 @@ impl FromSql for ExclusionCol {
             .ok_or_else(|| FromSqlError::Other(format!("unknown exclusion `{s}`").into()))
     }
 }
+
+/// The columns [`message_of`] reads, in its order.
+pub const MESSAGE_COLUMNS: &str =
+    "id, at, sender, kind, text, agent, faq_chat_with_agent, platform_handled";
+
+/// A stored message from a row of [`MESSAGE_COLUMNS`] (the conversation's identity given).
+pub fn message_of(
+    r: &rusqlite::Row<'_>,
+    shop: &str,
+    conversation: &str,
+    buyer: &str,
+) -> Result<kedai_core::model::Message, StoreError> {
+    Ok(kedai_core::model::Message {
+        shop: shop.to_owned(),
+        conversation: conversation.to_owned(),
+        id: r.get(0)?,
+        at: ts(r.get(1)?),
+        from: parse_name(&r.get::<_, String>(2)?)?,
+        buyer: buyer.to_owned(),
+        kind: parse_name(&r.get::<_, String>(3)?)?,
+        text: r.get(4)?,
+        agent: r.get(5)?,
+        faq_chat_with_agent: r.get(6)?,
+        platform_handled: r.get(7)?,
+    })
+}
