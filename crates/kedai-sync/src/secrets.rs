@@ -23,7 +23,9 @@ pub enum Secrets {
 impl Secrets {
     /// The keyring when a keyring service answers, else the file at `fallback`.
     pub fn detect(fallback: &Path) -> Secrets {
-        let probe = keyring::Entry::new(SERVICE, "__kedai_probe__").and_then(|e| e.get_password());
+        let probe = off_runtime(|| {
+            keyring::Entry::new(SERVICE, "__kedai_probe__").and_then(|e| e.get_password())
+        });
         match probe {
             Ok(_) | Err(keyring::Error::NoEntry) => Secrets::Keyring,
             Err(e) => {
@@ -48,7 +50,9 @@ impl Secrets {
     pub fn get(&self, shop: &str) -> Result<Option<ShopSecrets>, SyncError> {
         match self {
             Secrets::Keyring => {
-                match keyring::Entry::new(SERVICE, shop).and_then(|e| e.get_password()) {
+                match off_runtime(|| {
+                    keyring::Entry::new(SERVICE, shop).and_then(|e| e.get_password())
+                }) {
                     Ok(json) => serde_json::from_str(&json).map(Some).map_err(|e| {
                         SyncError::Secrets(format!(
                             "the keyring entry of `{shop}` is not JSON: {e}"
@@ -66,17 +70,33 @@ impl Secrets {
         match self {
             Secrets::Keyring => {
                 let json = serde_json::to_string(secrets).expect("a map of strings serializes");
-                keyring::Entry::new(SERVICE, shop)
-                    .and_then(|e| e.set_password(&json))
-                    .map_err(|e| SyncError::Secrets(format!("keyring, shop `{shop}`: {e}")))
+                off_runtime(|| {
+                    keyring::Entry::new(SERVICE, shop).and_then(|e| e.set_password(&json))
+                })
+                .map_err(|e| SyncError::Secrets(format!("keyring, shop `{shop}`: {e}")))
             }
             Secrets::File(path) => {
+                // every shop's task writes its refreshed tokens into the one file: one
+                // read-modify-write at a time, or one shop's update would undo another's
+                static FILE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+                let _one = FILE.lock().unwrap_or_else(|e| e.into_inner());
                 let mut all = read_file(path)?;
                 all.insert(shop.to_owned(), secrets.clone());
                 write_file(path, &all)
             }
         }
     }
+}
+
+/// Runs a keyring call on a thread of its own. The Secret Service client blocks on a runtime
+/// it starts itself, which panics on a thread that already drives one (the sync's tasks, the
+/// app's commands).
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        s.spawn(f)
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
 }
 
 fn read_file(path: &Path) -> Result<BTreeMap<String, ShopSecrets>, SyncError> {
@@ -93,7 +113,7 @@ fn read_file(path: &Path) -> Result<BTreeMap<String, ShopSecrets>, SyncError> {
 fn write_file(path: &Path, all: &BTreeMap<String, ShopSecrets>) -> Result<(), SyncError> {
     use std::io::Write;
     let err = |e: std::io::Error| SyncError::Secrets(format!("{}: {e}", path.display()));
-    let tmp = path.with_extension("tmp");
+    let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -139,5 +159,26 @@ mod tests {
         std::fs::write(dir.path().join("secrets.json"), "not json").unwrap();
         let e = s.get("tt-my").unwrap_err().to_string();
         assert!(e.contains("not a secrets file"), "{e}");
+    }
+
+    #[test]
+    fn shops_writing_their_tokens_at_once_keep_every_update() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Secrets::File(dir.path().join("secrets.json"));
+        std::thread::scope(|scope| {
+            for shop in 0..6 {
+                let s = &s;
+                scope.spawn(move || {
+                    for gen in 0..25 {
+                        let t = ShopSecrets::from([("access_token".into(), format!("{gen}"))]);
+                        s.set(&format!("shop-{shop}"), &t).unwrap();
+                    }
+                });
+            }
+        });
+        for shop in 0..6 {
+            let got = s.get(&format!("shop-{shop}")).unwrap().unwrap();
+            assert_eq!(got["access_token"], "24", "shop-{shop}");
+        }
     }
 }
