@@ -176,6 +176,7 @@ fn setup(app: &mut tauri::App, opts: Options) -> anyhow::Result<()> {
 }
 
 fn main() {
+    kedai_sync::init_logging();
     let opts = match options() {
         Ok(o) => o,
         Err(e) => {

@@ -33,6 +33,8 @@ struct Inner {
 pub struct Note {
     pub summary: String,
     pub body: String,
+    /// The chat a click opens, `(shop, conversation)`; none for a grouped note.
+    pub chat: Option<(String, String)>,
 }
 
 /// Whether `t` falls in the do-not-disturb span `[from, to)` (which may wrap midnight).
@@ -64,12 +66,14 @@ pub fn plan(crossings: &[(Crossing, String)]) -> Vec<Note> {
                     names.join(", "),
                     these.len() - names.len()
                 ),
+                chat: None,
             });
         } else {
             for (c, shop_name) in these {
                 notes.push(Note {
                     summary: format!("{title}: {}", c.buyer),
                     body: format!("{shop_name} · chat {}", c.conversation),
+                    chat: Some((c.shop.clone(), c.conversation.clone())),
                 });
             }
         }
@@ -126,18 +130,29 @@ impl Notifier {
         plan(&fresh)
     }
 
-    /// Shows the notes on a blocking thread; records whether the service answered.
-    pub async fn show(&self, notes: Vec<Note>) {
+    /// Shows the notes on a blocking thread; records whether the service answered. A click on
+    /// a note about one chat calls `open` with it (a thread waits for the click, or for the
+    /// note to close).
+    pub async fn show<F>(&self, notes: Vec<Note>, open: F)
+    where
+        F: Fn(&str, &str) + Clone + Send + 'static,
+    {
         for note in notes {
+            let open = open.clone();
             let shown = tokio::task::spawn_blocking(move || {
-                notify_rust::Notification::new()
-                    .appname("Kedai")
+                let mut n = notify_rust::Notification::new();
+                n.appname("Kedai")
                     .summary(&note.summary)
                     .body(&note.body)
-                    .icon("dialog-information")
-                    .show()
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
+                    .icon("dialog-information");
+                if note.chat.is_some() {
+                    n.action("default", "Open chat");
+                }
+                let handle = n.show().map_err(|e| e.to_string())?;
+                if let Some((shop, conversation)) = note.chat {
+                    waits_for_click(handle, move || open(&shop, &conversation));
+                }
+                Ok::<(), String>(())
             })
             .await
             .unwrap_or_else(|e| Err(e.to_string()));
@@ -159,6 +174,30 @@ impl Notifier {
         }
     }
 }
+
+/// Calls `clicked` when the note's default action is invoked (a click on it).
+#[cfg(all(unix, not(target_os = "macos")))]
+fn waits_for_click(
+    handle: notify_rust::NotificationHandle,
+    clicked: impl FnOnce() + Send + 'static,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("kedai-notification".into())
+        .spawn(move || {
+            handle.wait_for_action(|action| {
+                if action == "default" {
+                    tracing::info!("notification clicked: opening its chat");
+                    clicked();
+                }
+            })
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot wait for a notification's click: {e}");
+    }
+}
+
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn waits_for_click(_: notify_rust::NotificationHandle, _: impl FnOnce() + Send + 'static) {}
 
 #[cfg(test)]
 mod tests {
@@ -192,6 +231,11 @@ mod tests {
         let first = n.take(vec![crossing("c1", "due_soon")]);
         assert_eq!(first.len(), 1);
         assert_eq!(first[0].summary, "Due soon: buyer-c1");
+        assert_eq!(
+            first[0].chat,
+            Some(("tt-my".into(), "c1".into())),
+            "a click opens it"
+        );
         assert!(n.take(vec![crossing("c1", "due_soon")]).is_empty());
         assert_eq!(n.take(vec![crossing("c1", "overdue")]).len(), 1);
     }
@@ -204,6 +248,7 @@ mod tests {
         let notes = plan(&batch);
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].summary, "6 chats overdue");
+        assert_eq!(notes[0].chat, None, "a grouped note opens no single chat");
     }
 
     #[test]

@@ -118,7 +118,11 @@ pub async fn run(app: AppHandle, state: AppState) {
         if !first && !tick.crossings.is_empty() {
             let notes = state.notifier.take(tick.crossings);
             if !notes.is_empty() {
-                state.notifier.show(notes).await;
+                let app = app.clone();
+                state
+                    .notifier
+                    .show(notes, move |shop, conv| open_chat(&app, shop, conv))
+                    .await;
             }
         }
         first = false;

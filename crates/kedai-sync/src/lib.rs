@@ -459,3 +459,16 @@ fn error_kind(e: &SyncError) -> &'static str {
         SyncError::Deferred(_) => "deferred",
     }
 }
+
+/// Sends the log to standard error for the `kedai` and `kedai-desktop` binaries: warnings by
+/// default, more with `KEDAI_LOG` (`info`, `kedai_sync=debug`, ...). Nothing in it names a
+/// buyer or carries a token.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KEDAI_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

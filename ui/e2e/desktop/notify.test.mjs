@@ -1,6 +1,6 @@
 // The due-soon notification: the app on a pinned clock just before a chat becomes due soon,
 // under its own D-Bus session where dunst answers, with dbus-monitor recording every
-// Notify call. The notification must name that chat.
+// Notify call. The notification must name that chat, and a click on it opens the chat.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -25,11 +25,13 @@ test('a chat that becomes due soon gets one desktop notification naming it', asy
 
   const xvfb = await startXvfb();
   const monitorLog = join(dir, 'monitor.log');
-  const script = `dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" > '${monitorLog}' 2>&1 &
+  const busFile = join(dir, 'bus');
+  const script = `echo "$DBUS_SESSION_BUS_ADDRESS" > '${busFile}'
+    dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" > '${monitorLog}' 2>&1 &
     sleep 0.5
     exec '${APP}' --db '${db}' --now '${start}' --speed 4`;
   const proc = spawn('dbus-run-session', ['--', 'sh', '-c', script], {
-    env: { ...process.env, DISPLAY: xvfb.display, NO_AT_BRIDGE: '1', KEDAI_EXIT_ON_CLOSE: '1' },
+    env: { ...process.env, DISPLAY: xvfb.display, NO_AT_BRIDGE: '1', KEDAI_EXIT_ON_CLOSE: '1', KEDAI_LOG: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -51,6 +53,10 @@ test('a chat that becomes due soon gets one desktop notification naming it', asy
     await new Promise((r) => setTimeout(r, 2000));
     const again = readFileSync(monitorLog, 'utf8').split(`Due soon: ${chat.buyer}"`).length - 1;
     assert.equal(again, 1);
+    // A click on it (dunst's default action) opens that chat in the app.
+    const bus = readFileSync(busFile, 'utf8').trim();
+    execFileSync('dunstctl', ['action'], { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus } });
+    await waitFor('the click to open the chat', () => stderr.includes('notification clicked: opening its chat'), 10_000, 200);
   } catch (e) {
     throw new Error(`${e.message}\napp stderr:\n${stderr}`);
   } finally {
