@@ -304,27 +304,25 @@ impl Store {
     }
 
     /// Records how an attempt to sync `shop` ended: `error` `None` is a success.
+    /// Records a sync step at `now`. `current`: the shop's listing was read to its end (the
+    /// file is up to date), even if `error` says some of it must be read again.
     pub fn record_sync_attempt(
         &mut self,
         shop: &str,
         now: Ts,
         error: Option<&str>,
         needs_reconnect: bool,
+        current: bool,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         ensure_state_row(&tx, shop)?;
-        match error {
-            None => tx.execute(
-                "UPDATE sync_state SET last_attempt = ?2, last_success = ?2, last_error = NULL,
-                     needs_reconnect = 0 WHERE shop = ?1",
-                params![shop, ms(now)],
-            )?,
-            Some(e) => tx.execute(
-                "UPDATE sync_state SET last_attempt = ?2, last_error = ?3, needs_reconnect = ?4
-                 WHERE shop = ?1",
-                params![shop, ms(now), e, needs_reconnect],
-            )?,
-        };
+        tx.execute(
+            "UPDATE sync_state SET last_attempt = ?2,
+                 last_success = CASE WHEN ?5 THEN ?2 ELSE last_success END,
+                 last_error = ?3, needs_reconnect = ?4
+             WHERE shop = ?1",
+            params![shop, ms(now), error, needs_reconnect, current],
+        )?;
         tx.commit()?;
         Ok(())
     }

@@ -346,6 +346,9 @@ impl Worker {
             other => other,
         };
         self.keep_tokens();
+        // the listing was read to its end: the shop is current, even with conversations to
+        // read again (one broken conversation must not make the whole shop look offline)
+        let current = matches!(&pass, Ok(_) | Err(SyncError::Deferred(_)));
         let result = match (pass, outbox) {
             (Ok(p), Ok(n)) => Ok((p, n)),
             (Err(e), _) | (_, Err(e)) => Err(e),
@@ -359,7 +362,7 @@ impl Worker {
         if let Err(e) = self
             .sync
             .db
-            .call(move |s| s.record_sync_attempt(&shop, now, error.as_deref(), reconnect))
+            .call(move |s| s.record_sync_attempt(&shop, now, error.as_deref(), reconnect, current))
             .await
         {
             tracing::warn!(shop = %self.sync.shop, error = %e, "could not record the sync attempt");
