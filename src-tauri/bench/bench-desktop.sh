@@ -59,11 +59,17 @@ print(' '.join(map(str, out)))
 PY
 )
 RSS_KB=0
-for p in $pids; do r=$(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0); RSS_KB=$((RSS_KB + ${r:-0})); done
+PER=""
+for p in $pids; do
+  r=$(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
+  RSS_KB=$((RSS_KB + ${r:-0}))
+  PER="$PER $(cat "/proc/$p/comm" 2>/dev/null || echo "?") $(( ${r:-0} / 1024 )) MB,"
+done
 {
   echo "date: $(date -u +%FT%TZ)"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
   echo "conversations: $CONVS (per shop $PER_SHOP), now $NOW"
   grep KEDAI_BENCH "$WORK/app.log" | sed 's/^KEDAI_BENCH //'
-  echo "idle RSS of $(echo $pids | wc -w) processes: $((RSS_KB / 1024)) MB"
+  echo "idle RSS of $(echo $pids | wc -w) processes: $((RSS_KB / 1024)) MB (${PER# })"
+  echo "load: $(uptime | sed 's/.*load average/load average/')"
 } | tee "$OUT/desktop.txt"

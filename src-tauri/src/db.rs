@@ -10,6 +10,9 @@ use tokio::sync::oneshot;
 
 type Job = Box<dyn FnOnce(&mut Store) + Send>;
 
+/// The reading connection's page cache: 8 MiB (negative: KiB, SQLite's convention).
+const READER_CACHE_KIB: i64 = -8_192;
+
 /// A clonable handle to the store's thread.
 #[derive(Clone)]
 pub struct Db {
@@ -25,7 +28,14 @@ impl Db {
         std::thread::Builder::new()
             .name("kedai-store".into())
             .spawn(move || {
-                let store = Store::open(&path);
+                let store = Store::open(&path).and_then(|s| {
+                    // The store opens with 128 MiB of page cache for bulk imports; this
+                    // connection reads pages of the list and small indexed counts, and a full
+                    // cache of a large file would stay resident all day (issue 6: idle RSS).
+                    s.connection()
+                        .pragma_update(None, "cache_size", READER_CACHE_KIB)?;
+                    Ok(s)
+                });
                 let mut store = match store {
                     Ok(s) => {
                         let _ = ready_tx.send(Ok(()));
