@@ -84,7 +84,11 @@ pub async fn stop() {
 /// the simulator's instants; the banner compares with the wall clock).
 pub async fn status(state: &AppState) -> Result<Vec<ShopSync>, AppError> {
     let now = state.clock.now();
-    let speed = state.clock.speed().max(f64::MIN_POSITIVE);
+    // app seconds per wall second; a stopped clock (a pinned review) maps one to one
+    let speed = match state.clock.speed() {
+        s if s > 0.0 => s,
+        _ => 1.0,
+    };
     let health = state.db.call(move |s| s.sync_health(now)).await??;
     let wall = chrono::Utc::now().timestamp_millis() as f64;
     Ok(health
