@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use kedai_core::{Platform, Region};
 use kedai_sim::{SimConfig, SimHandle};
 use kedai_store::app::Agent;
 use kedai_store::Store;
@@ -22,11 +21,7 @@ pub const DEMO_SPEED: f64 = 60.0;
 pub async fn start_sim(speed: f64, conversations: u32) -> anyhow::Result<Demo> {
     let config = SimConfig {
         seed: 7,
-        shops: vec![
-            (Platform::Tiktok, Region::MY),
-            (Platform::Shopee, Region::PH),
-            (Platform::Lazada, Region::MY),
-        ],
+        // the three shops of `SimConfig::default()`: TikTok Shop MY, Shopee PH, Lazada MY
         speed,
         conversations_per_shop: conversations,
         // Per shop per sim hour: with the clock at 60× a few new chats a minute.

@@ -7,7 +7,6 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use kedai_core::{Platform, Region};
 use kedai_sim::SimConfig;
 use serde_json::{Map, Value};
 
@@ -42,11 +41,7 @@ async fn refreshed_tokens_are_kept_and_the_next_run_uses_them() {
     let h = kedai_sim::start(
         SimConfig {
             seed: 31,
-            shops: vec![
-                (Platform::Tiktok, Region::MY),
-                (Platform::Shopee, Region::PH),
-                (Platform::Lazada, Region::MY),
-            ],
+            // the three shops of `SimConfig::default()`: TikTok Shop MY, Shopee PH, Lazada MY
             speed: 0.0,
             history_days: 7,
             conversations_per_shop: 8,

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use kedai_core::{Event, Message, Platform, Region, Sender};
+use kedai_core::{Event, Message, Sender};
 use kedai_sim::SimConfig;
 use kedai_store::Store;
 
@@ -53,11 +53,7 @@ async fn truth(base: &str) -> BTreeMap<(String, String), Message> {
 async fn a_sync_killed_at_random_moments_converges_and_sends_each_reply_once() {
     let config = SimConfig {
         seed: 5,
-        shops: vec![
-            (Platform::Tiktok, Region::MY),
-            (Platform::Shopee, Region::PH),
-            (Platform::Lazada, Region::MY),
-        ],
+        // the three shops of `SimConfig::default()`: TikTok Shop MY, Shopee PH, Lazada MY
         speed: 600.0,
         history_days: 10,
         conversations_per_shop: 40,

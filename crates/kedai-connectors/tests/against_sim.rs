@@ -11,7 +11,7 @@ use kedai_connectors::{
     all_conversations, all_messages, ClientOptions, Connector, Conversation, Cursor, Error,
     Outgoing, RetryPolicy, TiktokConfig, TiktokConnector, Tokens,
 };
-use kedai_core::{Event, Message, Platform, Region};
+use kedai_core::{Event, Message, Platform};
 use kedai_sim::{SimConfig, SimHandle};
 use serde_json::{json, Value};
 
@@ -29,11 +29,7 @@ async fn sim_from(
 ) -> SimHandle {
     let config = SimConfig {
         seed,
-        shops: vec![
-            (Platform::Tiktok, Region::MY),
-            (Platform::Shopee, Region::PH),
-            (Platform::Lazada, Region::MY),
-        ],
+        // the three shops of `SimConfig::default()`: TikTok Shop MY, Shopee PH, Lazada MY
         speed: 0.0,
         history_days: 14,
         conversations_per_shop: conversations,

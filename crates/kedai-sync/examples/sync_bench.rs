@@ -18,7 +18,7 @@
 use std::time::{Duration, Instant};
 
 use kedai_connectors::{ClientOptions, RateLimiter};
-use kedai_core::{Platform, Region, Shop};
+use kedai_core::{Platform, Shop};
 use kedai_sim::SimConfig;
 use kedai_store::Store;
 use kedai_sync::{once, Clock, Db, ShopLink, Sync, SyncOptions};
@@ -40,16 +40,10 @@ where
     }
 }
 
-const SHOPS: [(Platform, Region); 3] = [
-    (Platform::Tiktok, Region::MY),
-    (Platform::Shopee, Region::PH),
-    (Platform::Lazada, Region::MY),
-];
-
 fn config(conversations: u32) -> SimConfig {
     SimConfig {
         seed: 42,
-        shops: SHOPS.to_vec(),
+        // the default shops: TikTok Shop MY, Shopee PH, Lazada MY
         speed: 0.0,
         history_days: 30,
         conversations_per_shop: conversations,

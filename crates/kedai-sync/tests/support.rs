@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use kedai_connectors::RetryPolicy;
-use kedai_core::{Event, Message, Platform, Region};
+use kedai_core::{Event, Message};
 use kedai_sim::{SimConfig, SimHandle};
 use kedai_store::Store;
 use kedai_sync::SyncOptions;
@@ -22,11 +22,7 @@ pub async fn sim(config: SimConfig) -> SimHandle {
 pub fn three_shops(seed: u64, conversations: u32) -> SimConfig {
     SimConfig {
         seed,
-        shops: vec![
-            (Platform::Tiktok, Region::MY),
-            (Platform::Shopee, Region::PH),
-            (Platform::Lazada, Region::MY),
-        ],
+        // the three shops of `SimConfig::default()`: TikTok Shop MY, Shopee PH, Lazada MY
         speed: 0.0,
         history_days: 14,
         conversations_per_shop: conversations,

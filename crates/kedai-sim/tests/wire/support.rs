@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use kedai_core::history::parse_log;
 use kedai_core::{Event, Message};
 use kedai_sim::sign::{sign_lazada, sign_shopee, sign_tiktok};
-use kedai_sim::{Credentials, Platform, Region, SimConfig, SimHandle, SimShop};
+use kedai_sim::{Credentials, Platform, SimConfig, SimHandle, SimShop};
 use serde_json::Value;
 
 pub fn start_instant() -> DateTime<Utc> {
@@ -17,11 +17,7 @@ pub fn start_instant() -> DateTime<Utc> {
 pub fn config(seed: u64) -> SimConfig {
     SimConfig {
         seed,
-        shops: vec![
-            (Platform::Tiktok, Region::MY),
-            (Platform::Shopee, Region::PH),
-            (Platform::Lazada, Region::MY),
-        ],
+        // the three shops of `SimConfig::default()`: TikTok Shop MY, Shopee PH, Lazada MY
         speed: 0.0,
         conversations_per_shop: 30,
         start: Some(start_instant()),
