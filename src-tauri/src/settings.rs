@@ -101,7 +101,7 @@ fn secrets(s: &Store) -> Secrets {
     SECRETS
         .get_or_init(|| {
             let db = s.file_path().unwrap_or_else(|| "kedai.db".into());
-            Secrets::detect(&std::path::Path::new(&db).with_file_name("kedai-secrets.json"))
+            Secrets::for_db(std::path::Path::new(&db))
         })
         .clone()
 }

@@ -41,7 +41,7 @@ pub fn config_path(data_dir: &Path) -> Option<PathBuf> {
 /// Starts syncing the shops of the config at `path` into `db`. A description of what runs.
 pub async fn start_configured(db: &Path, path: &Path) -> anyhow::Result<String> {
     let config = Config::load(path)?;
-    let secrets = Secrets::detect(&db.with_file_name("kedai-secrets.json"));
+    let secrets = Secrets::for_db(db);
     let options = config.options();
     let links = config.links(&secrets, &options)?;
     let n = links.len();

@@ -72,11 +72,6 @@ pub struct SecretArgs {
     db: PathBuf,
 }
 
-/// Where the secrets of the shops synced into `db` are kept.
-fn secrets_for(db: &Path) -> Secrets {
-    Secrets::detect(&db.with_file_name("kedai-secrets.json"))
-}
-
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -109,7 +104,7 @@ pub fn run(args: &SyncArgs) -> Result<bool> {
                     bail!("{}: no [[shop]] to sync", path.display());
                 }
                 let options = config.options();
-                let links = config.links(&secrets_for(db), &options)?;
+                let links = config.links(&Secrets::for_db(db), &options)?;
                 (links, Clock::Wall, options)
             }
         };
@@ -233,7 +228,7 @@ pub fn secret(args: &SecretArgs) -> Result<()> {
     std::io::stdin().read_to_string(&mut text)?;
     let secrets: ShopSecrets =
         serde_json::from_str(&text).context("standard input: expected a JSON object of strings")?;
-    let store = secrets_for(&args.db);
+    let store = Secrets::for_db(&args.db);
     store.set(&args.shop, &secrets)?;
     println!(
         "kept {} secrets of `{}` in {}",

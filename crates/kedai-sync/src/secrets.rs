@@ -39,6 +39,12 @@ impl Secrets {
         }
     }
 
+    /// The secrets of the shops synced into the database at `db`: the keyring, else
+    /// `kedai-secrets.json` beside the database.
+    pub fn for_db(db: &Path) -> Secrets {
+        Secrets::detect(&db.with_file_name("kedai-secrets.json"))
+    }
+
     /// Where the secrets are kept, for status reports.
     pub fn describe(&self) -> String {
         match self {
