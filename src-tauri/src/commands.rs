@@ -146,17 +146,18 @@ pub async fn set_starred(
     state
         .db
         .call(move |s| {
-            s.apply([Event::Mark(Mark {
+            let action = if starred {
+                MarkAction::Star
+            } else {
+                MarkAction::Unstar
+            };
+            s.apply([Event::Mark(Mark::new(
                 shop,
                 conversation,
                 at,
-                action: if starred {
-                    MarkAction::Star
-                } else {
-                    MarkAction::Unstar
-                },
-                agent: Some(me),
-            })])
+                action,
+                Some(me),
+            ))])
         })
         .await??;
     Ok(())

@@ -453,13 +453,13 @@ proptest! {
                 })
                 .collect::<Vec<_>>();
             let at = *message_pick.get(&at) + Duration::minutes(delay);
-            changed.push(Event::Mark(kedai_core::Mark {
-                shop: shop.clone(),
-                conversation: a.clone(),
+            changed.push(Event::Mark(kedai_core::Mark::new(
+                shop.clone(),
+                a.clone(),
                 at,
-                action: kedai_core::MarkAction::NoResponseNeeded,
-                agent: None,
-            }));
+                kedai_core::MarkAction::NoResponseNeeded,
+                None,
+            )));
         } else {
             let buyers: Vec<usize> = changed
                 .iter()

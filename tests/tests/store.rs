@@ -554,15 +554,7 @@ fn a_mark_in_a_later_write_than_its_conversation_is_applied() {
     let mut store = sample_store();
     let conv = "tt-my-c0098";
     let at = t("2026-07-20T03:59:00Z");
-    let mark = |action| {
-        Event::Mark(Mark {
-            shop: "tt-my".into(),
-            conversation: conv.into(),
-            at,
-            action,
-            agent: None,
-        })
-    };
+    let mark = |action| Event::Mark(Mark::new("tt-my", conv, at, action, None));
     store.apply([mark(MarkAction::Star)]).unwrap();
     let row = |store: &Store| {
         store

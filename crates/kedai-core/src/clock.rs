@@ -559,7 +559,10 @@ impl Walk<'_> {
                 }
             }
             MarkAction::EndSession => self.close_session(mark.at, true),
-            MarkAction::Star | MarkAction::Unstar => {}
+            MarkAction::Star
+            | MarkAction::Unstar
+            | MarkAction::Transfer
+            | MarkAction::ReportAbuse => {}
         }
     }
 

@@ -323,7 +323,10 @@ impl HistoryBuilder {
                 shop.timeline.extra_holidays.insert(h.date, h.name);
             }
             Event::Buyer(b) => shop.buyers.entry(b.buyer.clone()).or_default().push(b),
-            Event::Mark(m) => conversation_of(shop, &m.conversation)?.marks.push(m),
+            Event::Mark(m) => {
+                m.check()?;
+                conversation_of(shop, &m.conversation)?.marks.push(m)
+            }
             Event::Rating(r) => conversation_of(shop, &r.conversation)?.ratings.push(r),
             Event::Order(o) => {
                 let key = (shop_id.clone(), o.id.clone());

@@ -334,7 +334,14 @@ pub enum MarkAction {
     EndSession,
     Star,
     Unstar,
+    /// Handed to another agent (`to_agent`, with a `note`); the clock stays as it is (§6).
+    Transfer,
+    /// The buyer reported for abuse (`reason`, `note`); recorded, the clock unchanged.
+    ReportAbuse,
 }
+
+/// Why an agent reports a buyer (`mark` with `action: report_abuse`).
+pub const ABUSE_REASONS: [&str; 5] = ["spam", "harassment", "offensive", "fraud", "other"];
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -346,6 +353,96 @@ pub struct Mark {
     pub action: MarkAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<String>,
+    /// `transfer`: the agent the conversation went to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_agent: Option<String>,
+    /// `report_abuse`: one of [`ABUSE_REASONS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `transfer` and `report_abuse`: the agent's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Mark {
+    /// A mark without the fields only transfers and reports carry.
+    pub fn new(
+        shop: impl Into<String>,
+        conversation: impl Into<String>,
+        at: Ts,
+        action: MarkAction,
+        agent: Option<String>,
+    ) -> Self {
+        Mark {
+            shop: shop.into(),
+            conversation: conversation.into(),
+            at,
+            action,
+            agent,
+            to_agent: None,
+            reason: None,
+            note: None,
+        }
+    }
+
+    /// What one line cannot get wrong: a transfer names its agent, a report its reason
+    /// (one of [`ABUSE_REASONS`]), and the other marks carry neither, nor a note.
+    pub fn check(&self) -> Result<(), String> {
+        let action = self.action;
+        let only = |field: &str, has: bool, allowed: bool| -> Result<(), String> {
+            match (has, allowed) {
+                (true, false) => Err(format!(
+                    "`{field}` does not go with action `{}`",
+                    action.as_str()
+                )),
+                _ => Ok(()),
+            }
+        };
+        only(
+            "to_agent",
+            self.to_agent.is_some(),
+            action == MarkAction::Transfer,
+        )?;
+        only(
+            "reason",
+            self.reason.is_some(),
+            action == MarkAction::ReportAbuse,
+        )?;
+        only("note", self.note.is_some(), action.is_record())?;
+        match action {
+            MarkAction::Transfer if self.to_agent.as_deref().is_none_or(str::is_empty) => {
+                Err("a `transfer` mark needs `to_agent`".into())
+            }
+            MarkAction::ReportAbuse => match self.reason.as_deref() {
+                Some(r) if ABUSE_REASONS.contains(&r) => Ok(()),
+                Some(r) => Err(format!(
+                    "abuse reason `{r}` is not one of {}",
+                    ABUSE_REASONS.join(", ")
+                )),
+                None => Err("a `report_abuse` mark needs `reason`".into()),
+            },
+            _ => Ok(()),
+        }
+    }
+}
+
+impl MarkAction {
+    /// Transfers and abuse reports: kept as the conversation's record, no effect on clocks.
+    pub fn is_record(self) -> bool {
+        matches!(self, MarkAction::Transfer | MarkAction::ReportAbuse)
+    }
+
+    /// The event log's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarkAction::NoResponseNeeded => "no_response_needed",
+            MarkAction::EndSession => "end_session",
+            MarkAction::Star => "star",
+            MarkAction::Unstar => "unstar",
+            MarkAction::Transfer => "transfer",
+            MarkAction::ReportAbuse => "report_abuse",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -76,8 +76,7 @@ pub struct ChatAction {
     pub delivery: String,
 }
 
-/// Why an agent reports a buyer.
-pub const ABUSE_REASONS: [&str; 5] = ["spam", "harassment", "offensive", "fraud", "other"];
+pub use kedai_core::model::ABUSE_REASONS;
 
 /// One of a buyer's orders.
 #[derive(Debug, Clone, PartialEq)]
@@ -249,19 +248,20 @@ impl Store {
         now: Ts,
     ) -> Result<()> {
         self.chat_cid(shop, conversation)?;
-        self.apply([Event::Mark(Mark {
-            shop: shop.to_owned(),
-            conversation: conversation.to_owned(),
-            at: now,
+        self.apply([Event::Mark(Mark::new(
+            shop,
+            conversation,
+            now,
             action,
-            agent: Some(agent.to_owned()),
-        })])?;
+            Some(agent.to_owned()),
+        ))])?;
         Ok(())
     }
 
     /// Transfers the conversation to another agent with a note; the clock stays as it is (§6).
+    /// Recorded as the event log's `transfer` mark.
     pub fn chat_transfer(
-        &self,
+        &mut self,
         shop: &str,
         conversation: &str,
         from: &str,
@@ -269,7 +269,7 @@ impl Store {
         note: &str,
         now: Ts,
     ) -> Result<()> {
-        let (cid, _) = self.chat_cid(shop, conversation)?;
+        self.chat_cid(shop, conversation)?;
         let known: bool = self
             .conn
             .prepare_cached("SELECT count(*) > 0 FROM agents WHERE id = ?1")?
@@ -278,18 +278,25 @@ impl Store {
             return Err(StoreError::Invalid(format!("no agent `{to}`")));
         }
         self.assign(shop, conversation, Some(to), now)?;
-        self.conn.execute(
-            "INSERT INTO chat_actions (cid, at, action, agent, to_agent, note)
-             VALUES (?1, ?2, 'transfer', ?3, ?4, ?5)",
-            params![cid, ms(now), from, to, none_if_blank(note)],
-        )?;
+        self.apply([Event::Mark(Mark {
+            to_agent: Some(to.to_owned()),
+            note: none_if_blank(note).map(str::to_owned),
+            ..Mark::new(
+                shop,
+                conversation,
+                now,
+                MarkAction::Transfer,
+                Some(from.to_owned()),
+            )
+        })])?;
         Ok(())
     }
 
-    /// Records an abuse report with the conversation's transcript (event-log `message` lines)
-    /// as its evidence. No connector has a report call, so it is recorded locally.
+    /// Records an abuse report (the event log's `report_abuse` mark) with the conversation's
+    /// transcript (event-log `message` lines) as its evidence. No connector has a report
+    /// call, so it is recorded locally.
     pub fn chat_report_abuse(
-        &self,
+        &mut self,
         shop: &str,
         conversation: &str,
         agent: &str,
@@ -297,43 +304,61 @@ impl Store {
         note: &str,
         now: Ts,
     ) -> Result<ChatAction> {
-        if !ABUSE_REASONS.contains(&reason) {
-            return Err(StoreError::Invalid(format!(
-                "abuse reason `{reason}` ({})",
-                ABUSE_REASONS.join(", ")
-            )));
-        }
-        let (cid, buyer) = self.chat_cid(shop, conversation)?;
-        let transcript = self.transcript(shop, conversation, &buyer, cid, now)?;
-        let lines = transcript.len() as u32;
-        self.conn.execute(
-            "INSERT INTO chat_actions (cid, at, action, agent, reason, note, evidence, delivery)
-             VALUES (?1, ?2, 'report_abuse', ?3, ?4, ?5, ?6, 'recorded_locally')",
-            params![
-                cid,
-                ms(now),
-                agent,
-                reason,
-                none_if_blank(note),
-                transcript.join("\n")
-            ],
-        )?;
-        let id = self.conn.last_insert_rowid();
+        let (cid, _) = self.chat_cid(shop, conversation)?;
+        let mark = Mark {
+            reason: Some(reason.to_owned()),
+            note: none_if_blank(note).map(str::to_owned),
+            ..Mark::new(
+                shop,
+                conversation,
+                now,
+                MarkAction::ReportAbuse,
+                Some(agent.to_owned()),
+            )
+        };
+        mark.check().map_err(StoreError::Invalid)?;
+        self.apply([Event::Mark(mark)])?;
+        self.fill_report_evidence()?;
         self.conn.execute(
             "INSERT INTO changes (shop, cid, what) VALUES (?1, ?2, 'report')",
             params![shop, cid],
         )?;
-        Ok(ChatAction {
-            id,
-            at: now,
-            action: "report_abuse".into(),
-            agent: Some(agent.to_owned()),
-            to_agent: None,
-            reason: Some(reason.to_owned()),
-            note: none_if_blank(note).map(str::to_owned),
-            evidence_lines: lines,
-            delivery: "recorded_locally".into(),
-        })
+        self.chat_actions(shop, conversation)?
+            .into_iter()
+            .rev()
+            .find(|a| a.action == "report_abuse" && a.at == now)
+            .ok_or_else(|| StoreError::Invalid("the report was not recorded".into()))
+    }
+
+    /// Keeps with each abuse report that has none yet (one just made, or read from an event
+    /// log) the transcript up to its instant as its evidence.
+    pub fn fill_report_evidence(&self) -> Result<usize> {
+        let pending: Vec<(i64, i64, Ts, String, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT a.id, a.cid, a.at, c.shop, c.conversation, c.buyer
+                 FROM chat_actions a JOIN conversations c ON c.cid = a.cid
+                 WHERE a.action = 'report_abuse' AND a.evidence IS NULL",
+            )?
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    ts(r.get(2)?),
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, cid, at, shop, conversation, buyer) in &pending {
+            let transcript = self.transcript(shop, conversation, buyer, *cid, *at)?;
+            self.conn.execute(
+                "UPDATE chat_actions SET evidence = ?2 WHERE id = ?1",
+                params![id, transcript.join("\n")],
+            )?;
+        }
+        Ok(pending.len())
     }
 
     /// The conversation's messages up to `now` as event-log lines.

@@ -33,6 +33,7 @@ impl Store {
         let events = parsed.events.len();
         let mut warnings = parsed.warnings;
         let applied = self.apply_numbered(parsed.events, lenient)?;
+        self.fill_report_evidence()?;
         warnings.extend(applied.warnings);
         warnings.sort_by_key(|w| w.line);
         Ok(ImportReport {
@@ -110,6 +111,30 @@ impl Store {
             events.extend(facts.marks.into_iter().map(Event::Mark));
             events.extend(facts.ratings.into_iter().map(Event::Rating));
         }
+        // Transfers and abuse reports: `mark` lines too (their evidence is the transcript,
+        // rebuilt from the messages when the log is read back).
+        let mut q = self.conn.prepare_cached(
+            "SELECT c.conversation, a.at, a.action, a.agent, a.to_agent, a.reason, a.note
+             FROM chat_actions a JOIN conversations c ON c.cid = a.cid WHERE c.shop = ?1",
+        )?;
+        let records: Vec<Mark> = q
+            .query_map([shop], |r| {
+                Ok(Mark {
+                    to_agent: r.get(4)?,
+                    reason: r.get(5)?,
+                    note: r.get(6)?,
+                    ..Mark::new(
+                        shop,
+                        r.get::<_, String>(0)?,
+                        crate::rows::ts(r.get(1)?),
+                        crate::rows::parse_name(&r.get::<_, String>(2)?)
+                            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?,
+                        r.get(3)?,
+                    )
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        events.extend(records.into_iter().map(Event::Mark));
         let mut q = self.conn.prepare_cached(
             "SELECT id, buyer, at, amount, currency, status FROM orders WHERE shop = ?1",
         )?;

@@ -142,13 +142,13 @@ pub(crate) fn conversation_facts(
     let mut rows = q.query([cid])?;
     while let Some(r) = rows.next()? {
         let agent: String = r.get(2)?;
-        facts.marks.push(Mark {
-            shop: shop.to_owned(),
-            conversation: conversation.to_owned(),
-            at: ts(r.get(0)?),
-            action: parse_name(&r.get::<_, String>(1)?)?,
-            agent: (!agent.is_empty()).then_some(agent),
-        });
+        facts.marks.push(Mark::new(
+            shop,
+            conversation,
+            ts(r.get(0)?),
+            parse_name(&r.get::<_, String>(1)?)?,
+            (!agent.is_empty()).then_some(agent),
+        ));
     }
     let mut q = conn.prepare_cached("SELECT at, score FROM ratings WHERE cid = ?1")?;
     let mut rows = q.query([cid])?;

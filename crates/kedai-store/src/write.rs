@@ -474,6 +474,10 @@ impl ConversationWriter<'_, '_> {
                 "INSERT OR IGNORE INTO marks (cid, at, action, agent) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for k in &conv.marks {
+                if k.action.is_record() {
+                    changed += record_action(tx, cid, k)?;
+                    continue;
+                }
                 changed += mark.execute(params![
                     cid,
                     ms(k.at),
@@ -546,4 +550,26 @@ fn record_changes(tx: &Transaction<'_>, touched: &Touched, recomputed: &Recomput
         insert.execute(params![shop, "orders"])?;
     }
     Ok(())
+}
+
+/// A transfer or an abuse report goes to the conversation's record (`chat_actions`), once:
+/// the same action at the same instant by the same agent is the same record. A report's
+/// evidence is filled in after the write ([`Store::fill_report_evidence`]).
+fn record_action(tx: &Transaction<'_>, cid: i64, k: &Mark) -> Result<usize> {
+    Ok(tx
+        .prepare_cached(
+            "INSERT INTO chat_actions (cid, at, action, agent, to_agent, reason, note)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+             WHERE NOT EXISTS (SELECT 1 FROM chat_actions WHERE cid = ?1 AND at = ?2
+                               AND action = ?3 AND coalesce(agent, '') = coalesce(?4, ''))",
+        )?
+        .execute(params![
+            cid,
+            ms(k.at),
+            k.action.as_str(),
+            k.agent,
+            k.to_agent,
+            k.reason,
+            k.note
+        ])?)
 }

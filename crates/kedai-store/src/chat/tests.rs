@@ -175,7 +175,7 @@ fn agent(id: &str) -> Agent {
 
 #[test]
 fn a_transfer_moves_the_chat_to_the_agent_keeps_the_note_and_the_clock() {
-    let s = store();
+    let mut s = store();
     s.upsert_agent(&agent("me")).unwrap();
     s.upsert_agent(&agent("ana")).unwrap();
     let now = at("2026-07-18T12:00:00+08:00");
@@ -208,7 +208,7 @@ fn a_transfer_moves_the_chat_to_the_agent_keeps_the_note_and_the_clock() {
 
 #[test]
 fn an_abuse_report_keeps_the_transcript_as_evidence_and_is_recorded_locally() {
-    let s = store();
+    let mut s = store();
     let now = at("2026-07-18T12:00:00+08:00");
     let seq = s.last_change_seq().unwrap();
     let r = s
@@ -241,6 +241,90 @@ fn an_abuse_report_keeps_the_transcript_as_evidence_and_is_recorded_locally() {
     assert!(s
         .chat_report_abuse("tt-my", "c2", "me", "because", "", now)
         .is_err());
+}
+
+#[test]
+fn transfers_and_reports_are_exported_as_marks_and_read_back_with_their_evidence() {
+    let mut s = store();
+    s.upsert_agent(&agent("me")).unwrap();
+    s.upsert_agent(&agent("ana")).unwrap();
+    let now = at("2026-07-18T12:00:00+08:00");
+    let metrics_before = s.metrics("tt-my", now).unwrap();
+    s.chat_transfer("tt-my", "c1", "me", "ana", "VIP \"quoted\"\nline two", now)
+        .unwrap();
+    s.chat_report_abuse("tt-my", "c2", "me", "spam", "", now)
+        .unwrap();
+    // The clock and the figures do not move (§6; a report is a record, not a reply).
+    assert_eq!(s.metrics("tt-my", now).unwrap(), metrics_before);
+
+    let mut out = Vec::new();
+    s.export(None, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains(
+            r#""action":"transfer","agent":"me","to_agent":"ana","note":"VIP \"quoted\"\nline two""#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""action":"report_abuse","agent":"me","reason":"spam""#),
+        "{text}"
+    );
+
+    let mut back = Store::open_in_memory().unwrap();
+    back.import_log(&text, false).unwrap();
+    for c in ["c1", "c2"] {
+        let strip = |v: Vec<ChatAction>| {
+            v.into_iter()
+                .map(|a| ChatAction { id: 0, ..a })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            strip(back.chat_actions("tt-my", c).unwrap()),
+            strip(s.chat_actions("tt-my", c).unwrap()),
+            "{c}"
+        );
+    }
+    let report = &back.chat_actions("tt-my", "c2").unwrap()[0];
+    assert_eq!(
+        report.evidence_lines, 3,
+        "the transcript is rebuilt on import"
+    );
+    assert_eq!(
+        back.chat_report_evidence(report.id).unwrap(),
+        s.chat_report_evidence(s.chat_actions("tt-my", "c2").unwrap()[0].id)
+            .unwrap()
+    );
+    // Reading the same log again records nothing twice.
+    back.import_log(&text, false).unwrap();
+    assert_eq!(back.chat_actions("tt-my", "c1").unwrap().len(), 1);
+    let mut again = Vec::new();
+    back.export(None, &mut again).unwrap();
+    assert_eq!(String::from_utf8(again).unwrap(), text, "export is stable");
+}
+
+#[test]
+fn a_record_mark_missing_its_fields_is_a_line_error() {
+    let mut s = store();
+    let bad = [
+        (
+            r#"{"type":"mark","shop":"tt-my","conversation":"c1","at":"2026-07-18T12:00:00+08:00","action":"transfer"}"#,
+            "needs `to_agent`",
+        ),
+        (
+            r#"{"type":"mark","shop":"tt-my","conversation":"c1","at":"2026-07-18T12:00:00+08:00","action":"report_abuse","reason":"rude"}"#,
+            "abuse reason `rude`",
+        ),
+        (
+            r#"{"type":"mark","shop":"tt-my","conversation":"c1","at":"2026-07-18T12:00:00+08:00","action":"star","note":"x"}"#,
+            "`note` does not go with action `star`",
+        ),
+    ];
+    for (line, says) in bad {
+        let err = s.import_log(line, false).unwrap_err().to_string();
+        assert!(err.contains("line 1") && err.contains(says), "{err}");
+    }
+    assert!(s.chat_actions("tt-my", "c1").unwrap().is_empty());
 }
 
 #[test]
