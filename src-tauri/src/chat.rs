@@ -96,7 +96,7 @@ fn template_values(
     let (sh, _) = s.shop(shop)?;
     let timeline = s.timeline(shop)?;
     Ok(TemplateValues {
-        buyer_name: s.chat_buyer(shop, buyer)?.0,
+        buyer_name: s.chat_buyer(shop, buyer)?.name,
         order_id: s
             .buyer_orders(shop, buyer)?
             .into_iter()
@@ -312,7 +312,11 @@ pub async fn buyer_panel(
         .db
         .call(move |s| -> kedai_store::Result<BuyerPanel> {
             let insights = s.insights(&shop, &buyer, &InsightSettings::default(), now)?;
-            let (name, conversations) = s.chat_buyer(&shop, &buyer)?;
+            let kedai_store::chat::ChatBuyer {
+                name,
+                avatar,
+                chats: conversations,
+            } = s.chat_buyer(&shop, &buyer)?;
             let orders = s.buyer_orders(&shop, &buyer)?;
             let orders_90d = orders
                 .iter()
@@ -350,7 +354,7 @@ pub async fn buyer_panel(
                 products,
                 coupons,
                 conversations,
-                avatar: None,
+                avatar,
                 name,
                 shop,
                 buyer,

@@ -377,7 +377,7 @@ pub struct BuyerPanel {
     pub shop: String,
     pub buyer: String,
     pub name: Option<String>,
-    /// The platform's avatar URL when stored (none of the stored records carry one yet).
+    /// The platform's avatar (`https:` only), as the conversation listing gave it.
     pub avatar: Option<String>,
     pub tags: Vec<InsightTag>,
     /// `positive`, `neutral`, `negative`.

@@ -281,6 +281,8 @@ mod tests {
             last_message_at: None,
             last_message_id: None,
             unread_count: 0,
+            buyer_name: None,
+            buyer_avatar: None,
         }
     }
 

@@ -202,10 +202,51 @@ pub(crate) fn raw(v: Option<&Value>) -> String {
     }
 }
 
+/// A display name as given, `None` when absent or blank.
+pub fn display_name(v: Option<&Value>) -> Option<String> {
+    v.and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// An image address the app may show: `https:` only (no `javascript:`, `data:`, `http:`).
+pub fn https_url(v: Option<&Value>) -> Option<String> {
+    v.and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| s.starts_with("https://") && s.len() > "https://".len())
+        .map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn only_https_avatars_and_non_blank_names_are_kept() {
+        for bad in [
+            json!("javascript:alert(1)"),
+            json!("http://cdn.example/a.png"),
+            json!("data:image/png;base64,AAAA"),
+            json!("https://"),
+            json!(""),
+            json!(42),
+        ] {
+            assert_eq!(https_url(Some(&bad)), None, "{bad}");
+        }
+        assert_eq!(
+            https_url(Some(&json!(" https://cdn.example/a.png "))).as_deref(),
+            Some("https://cdn.example/a.png")
+        );
+        assert_eq!(display_name(Some(&json!("  "))), None);
+        assert_eq!(display_name(None), None);
+        assert_eq!(
+            display_name(Some(&json!("<b>Siti</b>"))).as_deref(),
+            Some("<b>Siti</b>"),
+            "kept as text; the app never renders it as markup"
+        );
+    }
 
     #[test]
     fn ids_beyond_2_pow_53_are_kept_exactly() {

@@ -109,6 +109,13 @@ pub struct Conversation {
     pub last_message_at: Option<Ts>,
     pub last_message_id: Option<String>,
     pub unread_count: u32,
+    /// The buyer's display name (TikTok: `nickname`; Shopee: `to_name`; Lazada: `title`).
+    #[serde(default)]
+    pub buyer_name: Option<String>,
+    /// The buyer's avatar, kept only when it is an `https:` address (TikTok: `avatar`;
+    /// Shopee: `to_avatar`; Lazada: `head_url`, where given).
+    #[serde(default)]
+    pub buyer_avatar: Option<String>,
 }
 
 /// A position in a listing, persisted by a sync engine between runs. `Start` is the newest

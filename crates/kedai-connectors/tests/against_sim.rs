@@ -186,6 +186,15 @@ async fn each_client_pages_sends_marks_read_refreshes_and_reports_performance() 
                 .await
                 .unwrap();
             assert_eq!(convs.items.len(), 30, "{p}: every conversation");
+            for conv in &convs.items {
+                assert!(conv.buyer_name.is_some(), "{p}: the buyer's name");
+                assert!(
+                    conv.buyer_avatar
+                        .as_deref()
+                        .is_some_and(|a| a.starts_with("https://")),
+                    "{p}: the buyer's avatar"
+                );
+            }
             // more than one page for Shopee (60) and Lazada (50) needs small pages
             let conv: Conversation = convs.items[0].clone();
             let before = all_messages(c.as_ref(), &conv, Cursor::Start, None)

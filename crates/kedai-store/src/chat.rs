@@ -92,6 +92,16 @@ pub struct BuyerOrder {
     pub status: Option<String>,
 }
 
+/// A buyer as the chat window shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChatBuyer {
+    pub name: Option<String>,
+    /// An `https:` address.
+    pub avatar: Option<String>,
+    /// Conversations with the shop.
+    pub chats: u32,
+}
+
 /// Starting a chat from an order: the platform's rule and the conversation to open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderChat {
@@ -505,19 +515,24 @@ impl Store {
         Ok((products, coupons))
     }
 
-    /// The buyer's name and the number of conversations with the shop.
-    pub fn chat_buyer(&self, shop: &str, buyer: &str) -> Result<(Option<String>, u32)> {
-        let name = self
+    /// The buyer's name and avatar (as the platform listed them) and the number of
+    /// conversations with the shop.
+    pub fn chat_buyer(&self, shop: &str, buyer: &str) -> Result<ChatBuyer> {
+        let (name, avatar) = self
             .conn
-            .prepare_cached("SELECT name FROM buyers WHERE shop = ?1 AND buyer = ?2")?
-            .query_row(params![shop, buyer], |r| r.get::<_, Option<String>>(0))
+            .prepare_cached("SELECT name, avatar FROM buyers WHERE shop = ?1 AND buyer = ?2")?
+            .query_row(params![shop, buyer], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
-            .flatten();
+            .unwrap_or((None, None));
         let chats = self
             .conn
             .prepare_cached("SELECT count(*) FROM conversations WHERE shop = ?1 AND buyer = ?2")?
             .query_row(params![shop, buyer], |r| r.get(0))?;
-        Ok((name, chats))
+        Ok(ChatBuyer {
+            name,
+            avatar,
+            chats,
+        })
     }
 }
 

@@ -30,7 +30,9 @@ pub use error::StoreError;
 pub use eventlog::ImportReport;
 pub use inbox::InboxQuery;
 pub use read::Change;
-pub use sync::{OutboxEntry, OutboxState, Quarantined, ShopHealth, SyncConversation, SyncPage};
+pub use sync::{
+    BuyerProfile, OutboxEntry, OutboxState, Quarantined, ShopHealth, SyncConversation, SyncPage,
+};
 pub use write::Applied;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("../migrations/0004_desktop.sql")),
     (5, include_str!("../migrations/0005_automation_outbox.sql")),
     (6, include_str!("../migrations/0006_chat.sql")),
+    (9, include_str!("../migrations/0009_buyer_profile.sql")),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {

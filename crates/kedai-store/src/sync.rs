@@ -29,6 +29,15 @@ pub struct Quarantined {
     pub at: Ts,
 }
 
+/// The buyer of a listed conversation as the platform shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuyerProfile {
+    pub buyer: String,
+    pub name: Option<String>,
+    /// An `https:` image address.
+    pub avatar: Option<String>,
+}
+
 /// The platform's record of one conversation, as the engine serialized it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncConversation {
@@ -52,6 +61,8 @@ pub struct SyncPage {
     /// When the page was read: chatbot rules answer only buyer messages that are recent then
     /// (a message synced hours late is for an agent, not a "we're closed" reply).
     pub now: Option<Ts>,
+    /// Names and avatars from the conversation listing.
+    pub buyers: Vec<BuyerProfile>,
 }
 
 /// How one shop's sync stands, for the app's header and `kedai sync status`.
@@ -235,6 +246,7 @@ impl Store {
             state,
             details,
             now,
+            buyers,
         } = page;
         keep_outbox_senders(&self.conn, &shop, &mut messages)?;
         // Buyer messages this page brings for the first time: tagged, and the shop's rules
@@ -278,6 +290,7 @@ impl Store {
             for (id, d) in &details {
                 crate::chat::write_details(tx, &shop, id, d)?;
             }
+            write_profiles(tx, &shop, &buyers)?;
             crate::automation::on_new_buyer_messages(tx, &shop, &new_buyer, now)
         })
     }
@@ -591,4 +604,17 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// A buyer's name and avatar as last listed; what a listing leaves out stays as it was.
+fn write_profiles(tx: &Transaction<'_>, shop: &str, buyers: &[BuyerProfile]) -> Result<()> {
+    let mut q = tx.prepare_cached(
+        "INSERT INTO buyers (shop, buyer, name, avatar) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (shop, buyer) DO UPDATE SET name = coalesce(excluded.name, name),
+             avatar = coalesce(excluded.avatar, avatar)",
+    )?;
+    for b in buyers {
+        q.execute(params![shop, b.buyer, b.name, b.avatar])?;
+    }
+    Ok(())
 }

@@ -11,7 +11,7 @@ use kedai_connectors::{
 };
 use kedai_core::{Kind, Message, Sender, Ts};
 use kedai_store::chat::MessageDetails;
-use kedai_store::{OutboxEntry, Quarantined, SyncConversation, SyncPage};
+use kedai_store::{BuyerProfile, OutboxEntry, Quarantined, SyncConversation, SyncPage};
 use serde::{Deserialize, Serialize};
 
 use crate::{Clock, Db, SyncError, SyncOptions};
@@ -405,6 +405,13 @@ impl ShopSync {
                 .filter_map(|m| details_of(m).map(|d| (m.id.clone(), d))),
         );
         out.conversations.push(record_of(c, rejected));
+        if c.buyer_name.is_some() || c.buyer_avatar.is_some() {
+            out.buyers.push(BuyerProfile {
+                buyer: c.buyer.clone(),
+                name: c.buyer_name.clone(),
+                avatar: c.buyer_avatar.clone(),
+            });
+        }
         Ok(())
     }
 

@@ -54,6 +54,19 @@ async fn a_backfill_holds_the_ground_truth_and_gives_the_same_metrics() {
     assert!(media > 0, "the simulator sends images and cards");
     assert_eq!(missing, 0, "of {media} media and card messages");
 
+    // every buyer has the name and avatar the listings gave
+    let (buyers, named, pictured): (i64, i64, i64) = store
+        .connection()
+        .query_row(
+            "SELECT count(*), count(name), count(CASE WHEN avatar LIKE 'https://%' THEN 1 END)
+             FROM buyers",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert!(buyers > 0);
+    assert_eq!((named, pictured), (buyers, buyers), "names and avatars");
+
     // metrics: the synced store against the dump's shops and messages (what the chat APIs
     // carry), then with the dump's other facts (holiday mode, buyers, ratings, orders) added
     let now = h.now();

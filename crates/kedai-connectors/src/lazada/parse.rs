@@ -90,6 +90,8 @@ pub fn parse_session(s: &Value) -> Result<Conversation> {
         last_message_at,
         last_message_id: s.get("last_message_id").and_then(id),
         unread_count: unread,
+        buyer_name: display_name(s.get("title")),
+        buyer_avatar: https_url(s.get("head_url")),
     })
 }
 

@@ -87,6 +87,8 @@ pub fn parse_conversation(c: &Value) -> Result<Conversation> {
         last_message_at,
         last_message_id: c.get("latest_message_id").and_then(id),
         unread_count: unread,
+        buyer_name: display_name(c.get("to_name")),
+        buyer_avatar: https_url(c.get("to_avatar")),
     })
 }
 

@@ -16,6 +16,8 @@ fn conv() -> Conversation {
         last_message_at: None,
         last_message_id: None,
         unread_count: 0,
+        buyer_name: None,
+        buyer_avatar: None,
     }
 }
 

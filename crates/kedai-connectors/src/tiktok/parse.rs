@@ -84,6 +84,8 @@ pub fn parse_conversation(c: &Value) -> Result<Conversation> {
         last_message_at,
         last_message_id: latest.and_then(|m| m.get("id")).and_then(id),
         unread_count: unread,
+        buyer_name: display_name(buyer.get("nickname")),
+        buyer_avatar: https_url(buyer.get("avatar")),
         id: conv_id,
     })
 }

@@ -288,7 +288,7 @@ can_chat: boolean, chat_reason: string, };
 
 export type BuyerPanel = { shop: string, buyer: string, name: string | null, 
 /**
- * The platform's avatar URL when stored (none of the stored records carry one yet).
+ * The platform's avatar (`https:` only), as the conversation listing gave it.
  */
 avatar: string | null, tags: Array<InsightTag>, 
 /**
