@@ -323,6 +323,7 @@ pub async fn buyer_panel(
                 .filter(|o| o.at <= now && o.at > now - Duration::days(90))
                 .count();
             let (products, coupons) = s.buyer_cards(&shop, &buyer)?;
+            let mut tracking = s.order_tracking(&shop, &buyer)?;
             Ok(BuyerPanel {
                 tags: insight_tags(&insights, orders_90d),
                 sentiment: serde_json::to_value(insights.sentiment)
@@ -348,7 +349,11 @@ pub async fn buyer_panel(
                     .map(|o| {
                         let e =
                             order_chat::can_start_chat(o.platform, o.at, o.status.as_deref(), now);
-                        OrderView::new(o, e)
+                        let tracking = tracking.remove(&o.id).unwrap_or_default();
+                        OrderView {
+                            tracking,
+                            ..OrderView::new(o, e)
+                        }
                     })
                     .collect(),
                 products,

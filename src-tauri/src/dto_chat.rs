@@ -351,6 +351,9 @@ pub struct OrderView {
     /// Whether the platform lets the seller start a chat from this order now, and why.
     pub can_chat: bool,
     pub chat_reason: String,
+    /// Shipping fields from the platform's order cards in the buyer's chats (name, value);
+    /// empty when the platform gave none.
+    pub tracking: Vec<(String, String)>,
 }
 
 impl OrderView {
@@ -367,6 +370,7 @@ impl OrderView {
             status: o.status,
             can_chat: e.allowed,
             chat_reason: e.reason,
+            tracking: Vec::new(),
         }
     }
 }

@@ -4,6 +4,8 @@
 //! agent's tools (marks of the event log; transfers with a note and abuse reports kept here),
 //! the buyer's orders, and starting a chat from an order.
 
+use std::collections::BTreeMap;
+
 use kedai_core::model::{Event, Kind, Mark, MarkAction, Sender};
 use kedai_core::order_chat::{self, Eligibility};
 use kedai_core::{policy, Platform, Policy, Ts};
@@ -513,6 +515,49 @@ impl Store {
             }
         }
         Ok((products, coupons))
+    }
+
+    /// What the platform's order cards in the buyer's chats say about shipping, by order id:
+    /// the card fields whose name speaks of tracking, logistics, carrier, shipping or waybill
+    /// (none of the three chat APIs documents such fields; a card that carries them shows).
+    pub fn order_tracking(
+        &self,
+        shop: &str,
+        buyer: &str,
+    ) -> Result<BTreeMap<String, Vec<(String, String)>>> {
+        const WORDS: [&str; 7] = [
+            "track", "logistic", "carrier", "shipping", "shipment", "waybill", "courier",
+        ];
+        let mut q = self.conn.prepare_cached(
+            "SELECT d.order_id, d.extra FROM conversations c
+             JOIN messages m ON m.cid = c.cid
+             JOIN message_details d ON d.shop = m.shop AND d.id = m.id
+             WHERE c.shop = ?1 AND c.buyer = ?2 AND d.order_id IS NOT NULL
+             ORDER BY m.at",
+        )?;
+        let rows = q
+            .query_map(params![shop, buyer], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for (order, extra) in rows {
+            let Ok(fields) = serde_json::from_str::<BTreeMap<String, String>>(&extra) else {
+                continue;
+            };
+            let found: Vec<(String, String)> = fields
+                .into_iter()
+                .filter(|(k, v)| {
+                    let k = k.to_ascii_lowercase();
+                    !v.trim().is_empty() && WORDS.iter().any(|w| k.contains(w))
+                })
+                .collect();
+            if !found.is_empty() {
+                // the latest card wins
+                out.insert(order, found);
+            }
+        }
+        Ok(out)
     }
 
     /// The buyer's name and avatar (as the platform listed them) and the number of

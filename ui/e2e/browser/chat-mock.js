@@ -45,8 +45,8 @@
   };
   const platformOf = (shop) => ({ 'tt-my': 'tiktok', 'sp-ph': 'shopee', 'lz-my': 'lazada' })[shop];
   const orders = [
-    { shop: 'tt-my', platform: 'tiktok', buyer: 'buyer-0', buyer_name: null, id: '5001', at: NOW - 3 * DAY, amount: 59.9, currency: 'MYR', status: 'shipped', can_chat: true, chat_reason: 'TikTok Shop allows a chat from an order created within the last 60 days (this one: 3 days ago).' },
-    { shop: 'tt-my', platform: 'tiktok', buyer: 'buyer-0', buyer_name: null, id: '4001', at: NOW - 90 * DAY, amount: 20, currency: 'MYR', status: 'delivered', can_chat: false, chat_reason: 'TikTok Shop only allows a chat from an order created within the last 60 days or with an ongoing return or dispute; this order is 90 days old and has none.' },
+    { shop: 'tt-my', platform: 'tiktok', buyer: 'buyer-0', buyer_name: null, id: '5001', at: NOW - 3 * DAY, amount: 59.9, currency: 'MYR', status: 'shipped', can_chat: true, chat_reason: 'TikTok Shop allows a chat from an order created within the last 60 days (this one: 3 days ago).', tracking: [['tracking_number', 'JNT<b>123</b>'], ['logistics_status', 'in transit']] },
+    { shop: 'tt-my', platform: 'tiktok', buyer: 'buyer-0', buyer_name: null, id: '4001', at: NOW - 90 * DAY, amount: 20, currency: 'MYR', status: 'delivered', can_chat: false, chat_reason: 'TikTok Shop only allows a chat from an order created within the last 60 days or with an ongoing return or dispute; this order is 90 days old and has none.', tracking: [] },
   ];
 
   const handlers = {
@@ -93,7 +93,7 @@
       return r;
     },
     buyer_panel: (a) => ({
-      shop: a.shop, buyer: a.buyer, name: null, avatar: null,
+      shop: a.shop, buyer: a.buyer, name: 'Siti <i>A</i>', avatar: null,
       tags: [{ id: 'frequent_customer', label: 'Frequent customer', why: '2 orders in the last 90 days (more than 1)' }, { id: 'sentiment', label: 'Sentiment: neutral', why: "The tone of the buyer's messages in the latest chat reads neutral" }],
       sentiment: 'neutral', waiting_time_secs: 3600, past_chats_30d: 2, average_csat_30d: 4.5, total_orders: 2,
       total_gmv: [{ currency: 'MYR', amount: 79.9 }], high_priority: false, high_priority_reasons: [],

@@ -219,6 +219,15 @@ test('the buyer panel: insight tags say why; a chat from an order opens or says 
   assert.equal(await p.$eval(`${panel} [data-tag="frequent_customer"]`, (e) => e.title), '2 orders in the last 90 days (more than 1)');
   assert.equal(await p.textContent(`${panel} [data-stat="csat"]`), '4.5 / 5');
   assert.equal(await p.textContent(`${panel} [data-stat="orders"]`), '2');
+  // the name the platform listed, as text
+  assert.ok((await p.textContent(panel)).includes('Siti <i>A</i>'));
+  assert.equal(await p.$$eval(`${panel} i`, (es) => es.length), 0);
+  // tracking where the platform's order card gave it, as text; otherwise said plainly
+  await p.click(`${panel} [data-order="5001"] summary`);
+  const tracking = await p.textContent(`${panel} [data-tracking="5001"]`);
+  assert.ok(tracking.includes('tracking number') && tracking.includes('JNT<b>123</b>'), tracking);
+  await p.click(`${panel} [data-order="4001"] summary`);
+  assert.ok((await p.textContent(`${panel} [data-order="4001"]`)).includes('gave none for this order'));
   await p.click(`${panel} [data-chat-order="4001"]`);
   await p.waitForSelector(`${panel} [data-order="4001"] [data-answer]`);
   assert.ok((await p.textContent(`${panel} [data-order="4001"] [data-answer]`)).includes('60 days'));

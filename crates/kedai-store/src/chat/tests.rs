@@ -120,6 +120,36 @@ fn a_message_shows_the_details_stored_for_it() {
 }
 
 #[test]
+fn an_order_cards_shipping_fields_are_the_orders_tracking() {
+    let mut s = store();
+    s.import_log(
+        r#"{"type":"message","shop":"tt-my","conversation":"c2","id":"m5","at":"2026-07-17T11:00:00+08:00","from":"buyer","buyer":"b2","kind":"order_card"}"#,
+        false,
+    )
+    .unwrap();
+    s.set_message_details(
+        "tt-my",
+        "m5",
+        &MessageDetails {
+            order_id: Some("o-recent".into()),
+            extra: r#"{"order_id":"o-recent","tracking_number":"JNT123","Logistics_Status":"in transit","price":"25.50","carrier":" "}"#.into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let t = s.order_tracking("tt-my", "b2").unwrap();
+    assert_eq!(
+        t.get("o-recent").unwrap(),
+        &vec![
+            ("Logistics_Status".to_owned(), "in transit".to_owned()),
+            ("tracking_number".to_owned(), "JNT123".to_owned()),
+        ],
+        "shipping fields only, blank ones left out"
+    );
+    assert!(s.order_tracking("tt-my", "b1").unwrap().is_empty());
+}
+
+#[test]
 fn weekend_coverage_moves_the_open_inquiry_to_monday_noon_section_4() {
     let s = store();
     let i = s.chat_inquiry("tt-my", "c1").unwrap().unwrap();

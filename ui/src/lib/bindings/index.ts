@@ -284,7 +284,12 @@ export type OrderView = { shop: string, platform: string, buyer: string, buyer_n
 /**
  * Whether the platform lets the seller start a chat from this order now, and why.
  */
-can_chat: boolean, chat_reason: string, };
+can_chat: boolean, chat_reason: string, 
+/**
+ * Shipping fields from the platform's order cards in the buyer's chats (name, value);
+ * empty when the platform gave none.
+ */
+tracking: Array<[string, string]>, };
 
 export type BuyerPanel = { shop: string, buyer: string, name: string | null, 
 /**
