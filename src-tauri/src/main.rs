@@ -22,6 +22,7 @@ mod demo;
 mod dto;
 mod dto_chat;
 mod dto_settings;
+mod files;
 mod metrics;
 mod notify;
 mod pump;
@@ -186,6 +187,7 @@ fn main() {
     };
     let opts = std::sync::Mutex::new(Some(opts));
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let opts = opts.lock().expect("options").take().unwrap_or_default();
             setup(app, opts).map_err(|e| {
@@ -248,6 +250,7 @@ fn main() {
             chat::chat_mark,
             chat::chat_transfer,
             chat::chat_report_abuse,
+            files::choose_save_path,
             chat::buyer_panel,
             chat::order_search,
             chat::chat_from_order,

@@ -100,6 +100,8 @@
       ],
     }),
     export_metrics_csv: ({ path }) => { writes.push(['csv', path]); return path; },
+    // The "Save as" dialog: the seller picks a file next to the suggested one.
+    choose_save_path: ({ suggested, extension }) => { writes.push(['choose', suggested]); return `/home/seller/Documents/picked.${extension}`; },
   };
   window.__TAURI_INTERNALS__.invoke = async (cmd, args) => {
     const h = handlers[cmd];

@@ -113,6 +113,12 @@ test('settings: shop facts are written, bad hours and zones are refused inline a
   await p.fill('[data-input="backup"]', '/tmp/kedai-backup.db');
   await p.click('[data-run="backup"]');
   assert.match(await p.textContent('[data-done="backup"]'), /kedai-backup\.db/);
+  // "Choose…" opens the save dialog from the typed path and fills in the chosen file
+  await p.click('[data-choose="export"]');
+  await p.waitForFunction(() => document.querySelector('[data-input="export"]').value === '/home/seller/Documents/picked.jsonl');
+  assert.ok(await p.evaluate(() => window.__mock.settingsWrites.some((w) => w[0] === 'choose' && w[1].endsWith('.jsonl'))));
+  await p.click('[data-run="export"]');
+  assert.match(await p.textContent('[data-done="export"]'), /picked\.jsonl/);
 
   await p.click('[data-section="team"]');
   await p.waitForSelector('tr[data-agent="me"]');

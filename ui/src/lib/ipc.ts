@@ -91,6 +91,12 @@ export const settingsIpc = {
   exportMetricsCsv: (from: string, to: string, path: string) => invoke<string>('export_metrics_csv', { from, to, path }),
 };
 
+// The system's "Save as" dialog: the chosen path, or null when cancelled.
+export const filesIpc = {
+  chooseSavePath: (title: string, suggested: string, extension: string) =>
+    invoke<string | null>('choose_save_path', { title, suggested, extension }),
+};
+
 export const secretsIpc = {
   setShopSecrets: (shop: string, values: Record<string, string>) => invoke<string[]>('set_shop_secrets', { shop, values }),
 };
