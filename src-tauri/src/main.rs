@@ -177,6 +177,9 @@ fn setup(app: &mut tauri::App, opts: Options) -> anyhow::Result<()> {
 }
 
 fn main() {
+    if files::save_dialog_process() {
+        return;
+    }
     kedai_sync::init_logging();
     let opts = match options() {
         Ok(o) => o,
@@ -187,7 +190,6 @@ fn main() {
     };
     let opts = std::sync::Mutex::new(Some(opts));
     tauri::Builder::default()
-        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let opts = opts.lock().expect("options").take().unwrap_or_default();
             setup(app, opts).map_err(|e| {

@@ -60,8 +60,24 @@ test('the Metrics page exports CSV whose figures equal kedai metrics for the sam
   await waitFor('the review', () => app.exec(`return document.querySelector('[data-loaded]')?.dataset.loaded === '2026-07-14..2026-07-20'
     && document.querySelectorAll('.chart canvas').length >= 6`), 60_000);
   await shot('metrics-review');
+  // The file is picked in the system's Save dialog ("Choose…"), typed into it as a seller would.
   const csvPath = join(data, 'metrics.csv');
-  await setValue('[data-input="csv"]', csvPath);
+  await setValue('[data-input="csv"]', join(data, 'suggested.csv'));
+  await click('[data-choose="csv"]');
+  const x = (...args) => execFileSync('xdotool', args, { encoding: 'utf8', env: { ...process.env, DISPLAY: xvfb.display } }).trim();
+  const dialog = await waitFor('the Save dialog', () => {
+    try {
+      return x('search', '--onlyvisible', '--name', '^CSV file$').split('\n')[0];
+    } catch {
+      return false;
+    }
+  }, 30_000);
+  writeFileSync(join(artifacts, 'save-dialog.png'), execFileSync('import', ['-window', 'root', 'png:-'], { env: { ...process.env, DISPLAY: xvfb.display } }));
+  x('windowfocus', '--sync', dialog);
+  x('key', '--clearmodifiers', 'ctrl+a');
+  x('type', '--delay', '20', csvPath);
+  x('key', 'Return');
+  await waitFor('the chosen path in the field', () => app.exec(`return document.querySelector('[data-input="csv"]').value === arguments[0]`, [csvPath]), 30_000);
   await click('[data-run="csv"]');
   await waitFor('the CSV', () => app.exec(`return !!document.querySelector('[data-done="csv"]') || document.querySelector('[data-error="csv"]')?.textContent`), 60_000);
   const [head, ...lines] = readFileSync(csvPath, 'utf8').trim().split('\n');
