@@ -40,8 +40,9 @@ pub fn urgent(
                     .get(&r.shop)
                     .cloned()
                     .unwrap_or_else(|| r.shop.clone());
+                let buyer = r.buyer_name.as_deref().unwrap_or(&r.buyer);
                 out.push(Urgent {
-                    label: format!("{} · {} ({word})", r.buyer, shop),
+                    label: format!("{buyer} · {shop} ({word})"),
                     shop: r.shop,
                     conversation: r.conversation,
                 });
@@ -131,6 +132,7 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
                     if let (Some("chat"), Some(shop), Some(conv)) =
                         (parts.next(), parts.next(), parts.next())
                     {
+                        tracing::info!("tray: opening a chat");
                         crate::pump::open_chat(app, shop, conv);
                     }
                 }
