@@ -281,6 +281,46 @@ pub async fn chat_transfer(
     Ok(())
 }
 
+/// Queues a pasted image as a reply. The bytes come as the raw IPC body (no JSON array of
+/// numbers); the shop, the conversation and the image's type as headers.
+#[tauri::command]
+pub async fn chat_send_image(
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> Res<SendResult> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(AppError::new(
+            "invalid",
+            "an image reply comes as raw bytes",
+        ));
+    };
+    let header = |name: &str| -> Res<String> {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .ok_or_else(|| AppError::new("invalid", format!("image reply: no `{name}`")))
+    };
+    let (shop, conversation, mime) = (header("shop")?, header("conversation")?, header("mime")?);
+    let bytes = bytes.clone();
+    let now = state.clock.now();
+    let me = state.me.clone();
+    let id = state
+        .db
+        .call(move |s| s.queue_image_reply(&shop, &conversation, &bytes, &mime, Some(&me), now))
+        .await??;
+    Ok(SendResult {
+        queued: true,
+        outbox_id: Some(id as f64),
+        guard: GuardView {
+            findings: Vec::new(),
+            blocked: false,
+        },
+        reason: None,
+    })
+}
+
 /// Records an abuse report with the transcript as evidence. No connector offers a report
 /// call, so the answer says it was recorded locally.
 #[tauri::command]
@@ -446,8 +486,12 @@ mod tests {
             kedai_core::Platform::Lazada,
         ] {
             let l = composer_limits(p);
-            assert!(!l.images);
-            assert!(l.images_note.contains("not supported yet"));
+            assert_eq!(
+                l.images,
+                p == kedai_core::Platform::Tiktok,
+                "{p}: only TikTok Shop uploads"
+            );
+            assert!(!l.images_note.is_empty());
         }
     }
 }

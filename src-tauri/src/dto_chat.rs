@@ -95,6 +95,10 @@ pub struct OutboxView {
     pub sent_at: Option<f64>,
     /// The platform's message id once sent (the message in the list with this id).
     pub message_id: Option<String>,
+    /// A pasted image rather than text.
+    pub image: bool,
+    /// Where the platform's host put the image, once uploaded.
+    pub image_url: Option<String>,
 }
 
 impl From<OutboxEntry> for OutboxView {
@@ -110,6 +114,8 @@ impl From<OutboxEntry> for OutboxView {
             queued_at: ms(e.queued_at),
             sent_at: e.sent_at.map(ms),
             message_id: e.message_id,
+            image: e.image_type.is_some(),
+            image_url: e.image_url,
         }
     }
 }
@@ -194,11 +200,17 @@ pub fn composer_limits(platform: Platform) -> ComposerLimits {
         platform: platform.as_str().into(),
         max_chars,
         limit_source: limit_source.into(),
-        // The outbox (`Store::queue_reply`) carries text only.
-        images: false,
-        images_note: format!(
-            "Sending images is not supported yet on {name}: the outbox sends text only."
-        ),
+        // Only TikTok Shop documents an image upload (`images/upload`); Shopee and Lazada
+        // send an image by an address already on their CDN (`Store::queue_image_reply`).
+        images: platform == Platform::Tiktok,
+        images_note: match platform {
+            Platform::Tiktok => format!(
+                "Paste an image (PNG, JPEG, GIF or WebP, under 5 MB): it goes out through the outbox, uploaded to {name}'s image host first."
+            ),
+            _ => format!(
+                "{name}'s chat API takes an image only as an address already on its own image host and has no upload: paste a link, or send the image from the seller centre."
+            ),
+        },
     }
 }
 

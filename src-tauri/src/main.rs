@@ -252,6 +252,7 @@ fn main() {
             chat::chat_mark,
             chat::chat_transfer,
             chat::chat_report_abuse,
+            chat::chat_send_image,
             files::choose_save_path,
             chat::buyer_panel,
             chat::order_search,

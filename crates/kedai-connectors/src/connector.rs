@@ -9,7 +9,9 @@ use kedai_core::{Platform, Ts};
 use crate::error::{Error, Result};
 use crate::http::BoxFuture;
 use crate::tokens::Tokens;
-use crate::wire::{Conversation, Cursor, Outgoing, Page, Performance, Rejected, Sent, WireMessage};
+use crate::wire::{
+    Conversation, Cursor, Outgoing, Page, Performance, Rejected, Sent, Uploaded, WireMessage,
+};
 
 /// A marketplace chat client for one shop. Object safe: a sync engine holds
 /// `Arc<dyn Connector>`; every call returns a boxed `Send` future.
@@ -32,6 +34,20 @@ pub trait Connector: Send + Sync {
         conversation: &'a Conversation,
         message: &'a Outgoing,
     ) -> BoxFuture<'a, Sent>;
+
+    /// Uploads an image to the platform's image host for an `Outgoing::Image`. Only TikTok
+    /// Shop documents an upload; the others send an image by an address already on their
+    /// CDN, so the default answers `Unsupported`.
+    fn upload_image<'a>(&'a self, _bytes: &'a [u8], _mime: &'a str) -> BoxFuture<'a, Uploaded> {
+        let platform = self.platform().as_str();
+        Box::pin(async move {
+            Err(Error::Unsupported {
+                platform,
+                what: "uploading an image (its chat API takes only an address on its own CDN)"
+                    .into(),
+            })
+        })
+    }
 
     /// Marks the buyer's messages read up to `last_message_id`.
     fn mark_read<'a>(

@@ -113,6 +113,8 @@ pub(crate) struct ApiRequest {
     pub path: String,
     pub query: Vec<(String, String)>,
     pub body: Option<String>,
+    /// A file sent as `multipart/form-data` instead of a JSON body (TikTok's image upload).
+    pub upload: Option<Upload>,
     /// Whether the call carries the shop's access token (and so may need a refresh).
     pub authed: bool,
     /// Token endpoints may live on another host (TikTok `auth.tiktok-shops.com`, Lazada
@@ -132,6 +134,7 @@ impl ApiRequest {
             path: path.into(),
             query: Vec::new(),
             body: None,
+            upload: None,
             authed: true,
             auth_host: false,
             idempotent: true,
@@ -162,6 +165,26 @@ impl ApiRequest {
         self.authed = false;
         self.auth_host = true;
         self
+    }
+}
+
+/// A file for a multipart request: the form field, the file's name and type, its bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct Upload {
+    pub field: &'static str,
+    pub file_name: String,
+    pub mime: String,
+    pub bytes: std::sync::Arc<Vec<u8>>,
+}
+
+impl Upload {
+    /// The form, built again for every attempt (a form is consumed by sending it).
+    pub fn form(&self) -> Result<reqwest::multipart::Form> {
+        let part = reqwest::multipart::Part::bytes(self.bytes.as_ref().clone())
+            .file_name(self.file_name.clone())
+            .mime_str(&self.mime)
+            .map_err(|e| Error::Config(format!("file type `{}`: {e}", self.mime)))?;
+        Ok(reqwest::multipart::Form::new().part(self.field, part))
     }
 }
 

@@ -26,4 +26,6 @@ pub use ratelimit::{RateLimit, RateLimiter};
 pub use shopee::{ShopeeConfig, ShopeeConnector};
 pub use tiktok::{TiktokConfig, TiktokConnector};
 pub use tokens::{Secret, TokenCell, Tokens};
-pub use wire::{Conversation, Cursor, Outgoing, Page, Performance, Rejected, Sent, WireMessage};
+pub use wire::{
+    Conversation, Cursor, Outgoing, Page, Performance, Rejected, Sent, Uploaded, WireMessage,
+};

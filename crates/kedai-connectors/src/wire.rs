@@ -118,6 +118,12 @@ pub struct Conversation {
     pub buyer_avatar: Option<String>,
 }
 
+/// An image on the platform's host, ready for [`Outgoing::Image`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Uploaded {
+    pub url: String,
+}
+
 /// A position in a listing, persisted by a sync engine between runs. `Start` is the newest
 /// end of the listing.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -552,3 +552,47 @@ async fn concurrent_requests_that_meet_an_expired_token_refresh_it_once() {
     }
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tiktok_uploads_a_pasted_image_and_sends_it_the_others_say_they_cannot() {
+    let h = sim(23, 3).await;
+    let base = h.base_url();
+    // a PNG's first bytes are enough for the platform's host here
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR kedai".to_vec();
+    let (_, c) = connect(&base, Platform::Tiktok, fast_options(Platform::Tiktok)).await;
+    let up = c
+        .upload_image(&png, "image/png")
+        .await
+        .expect("a signed multipart upload");
+    assert!(up.url.starts_with("https://"), "{}", up.url);
+    let conv = all_conversations(c.as_ref(), Cursor::Start, None)
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let sent = c
+        .send(
+            &conv,
+            &Outgoing::Image {
+                url: up.url.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    let after = all_messages(c.as_ref(), &conv, Cursor::Start, None)
+        .await
+        .unwrap();
+    let m = after
+        .items
+        .iter()
+        .find(|m| m.id == sent.message_id)
+        .unwrap();
+    assert_eq!(m.kind, kedai_core::Kind::Image);
+    assert_eq!(m.image_url.as_deref(), Some(up.url.as_str()));
+    for p in [Platform::Shopee, Platform::Lazada] {
+        let (_, c) = connect(&base, p, fast_options(p)).await;
+        let e = c.upload_image(&png, "image/png").await.unwrap_err();
+        assert!(matches!(e, Error::Unsupported { .. }), "{p}: {e}");
+    }
+    h.stop().await;
+}

@@ -13,6 +13,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("../migrations/0005_automation_outbox.sql")),
     (6, include_str!("../migrations/0006_chat.sql")),
     (9, include_str!("../migrations/0009_buyer_profile.sql")),
+    (10, include_str!("../migrations/0010_outbox_image.sql")),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {

@@ -140,10 +140,17 @@ pub struct OutboxEntry {
     /// The engine's note of the newest message ids before the first attempt.
     #[serde(skip)]
     pub before_ids: Option<String>,
+    /// An image reply: its type (`image/png`, ...); the bytes are read with
+    /// [`Store::outbox_image`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_type: Option<String>,
+    /// Where the platform's host put the image, once uploaded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
 }
 
 const OUTBOX_COLUMNS: &str = "id, shop, conversation, text, agent, state, attempts, error, \
-     retryable, queued_at, sent_at, message_id, before_ids, sender";
+     retryable, queued_at, sent_at, message_id, before_ids, sender, image_type, image_url";
 
 fn outbox_from_row(r: &Row<'_>) -> Result<OutboxEntry> {
     Ok(OutboxEntry {
@@ -161,6 +168,8 @@ fn outbox_from_row(r: &Row<'_>) -> Result<OutboxEntry> {
         message_id: r.get(11)?,
         before_ids: r.get(12)?,
         sender: parse_name(&r.get::<_, String>(13)?)?,
+        image_type: r.get(14)?,
+        image_url: r.get(15)?,
     })
 }
 
@@ -506,6 +515,71 @@ impl Store {
         let id = insert_outbox(&tx, shop, conversation, text, agent, Sender::Agent, now)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Queues an image reply (pasted into the composer) for the outbox. Only a platform whose
+    /// API uploads images takes one (TikTok Shop); PNG, JPEG, GIF or WebP up to 5 MB.
+    pub fn queue_image_reply(
+        &mut self,
+        shop: &str,
+        conversation: &str,
+        bytes: &[u8],
+        mime: &str,
+        agent: Option<&str>,
+        now: Ts,
+    ) -> Result<i64> {
+        const TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+        const MAX: usize = 5 * 1024 * 1024;
+        let (s, _) = read::shop(&self.conn, shop)?;
+        if s.platform != kedai_core::Platform::Tiktok {
+            return Err(StoreError::Invalid(format!(
+                "{} takes an image reply only as an address already on its own image host; \
+                 its chat API has no upload, so paste a link or send it from the seller centre",
+                s.platform.label()
+            )));
+        }
+        if !TYPES.contains(&mime) {
+            return Err(StoreError::Invalid(format!(
+                "an image reply must be PNG, JPEG, GIF or WebP, not `{mime}`"
+            )));
+        }
+        if bytes.is_empty() || bytes.len() > MAX {
+            return Err(StoreError::Invalid(format!(
+                "an image reply must be under 5 MB (this one: {:.1} MB)",
+                bytes.len() as f64 / 1_048_576.0
+            )));
+        }
+        if self.conversation_buyer(shop, conversation)?.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "no conversation `{conversation}` in shop `{shop}`"
+            )));
+        }
+        let tx = self.conn.transaction()?;
+        let id = insert_outbox(&tx, shop, conversation, "", agent, Sender::Agent, now)?;
+        tx.execute(
+            "UPDATE outbox SET image = ?2, image_type = ?3 WHERE id = ?1",
+            params![id, bytes, mime],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// The bytes of an image reply.
+    pub fn outbox_image(&self, id: i64) -> Result<Vec<u8>> {
+        self.conn
+            .prepare_cached("SELECT image FROM outbox WHERE id = ?1 AND image IS NOT NULL")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::Invalid(format!("outbox entry {id} holds no image")))
+    }
+
+    /// Keeps where the platform's host put an image reply, so a retry sends that address.
+    pub fn outbox_image_uploaded(&mut self, id: i64, url: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE outbox SET image_url = ?2 WHERE id = ?1",
+            params![id, url],
+        )?;
+        Ok(())
     }
 
     /// The outbox of one shop or all, optionally of one conversation, in the order written.

@@ -493,20 +493,17 @@ impl ShopSync {
                 serde_json::to_string(&Before::of(&first.items)).expect("serializes")
             }
         };
+        let outgoing = self.outgoing(entry).await?;
         let id = entry.id;
         self.db
             .call(move |s| s.outbox_sending(id, Some(&before)))
             .await?;
-        let sent = self
-            .connector
-            .send(
-                &conv,
-                &Outgoing::Text {
-                    text: entry.text.clone(),
-                },
-            )
-            .await?;
+        let sent = self.connector.send(&conv, &outgoing).await?;
         let now = self.clock.now();
+        let (kind, text) = match &outgoing {
+            Outgoing::Image { .. } => (Kind::Image, None),
+            _ => (Kind::Text, Some(entry.text.clone())),
+        };
         let message = Message {
             shop: self.shop.clone(),
             conversation: conv.id.clone(),
@@ -514,8 +511,8 @@ impl ShopSync {
             at: now,
             from: entry.sender,
             buyer,
-            kind: Kind::Text,
-            text: Some(entry.text.clone()),
+            kind,
+            text,
             agent: None,
             faq_chat_with_agent: None,
             platform_handled: None,
@@ -524,6 +521,27 @@ impl ShopSync {
             .call(move |s| s.outbox_sent(id, message, now))
             .await?;
         Ok(())
+    }
+
+    /// What an outbox entry sends: its text, or its image, uploaded to the platform's host
+    /// first (once: the address is kept for any retry).
+    async fn outgoing(&self, entry: &OutboxEntry) -> Result<Outgoing, SyncError> {
+        let Some(mime) = &entry.image_type else {
+            return Ok(Outgoing::Text {
+                text: entry.text.clone(),
+            });
+        };
+        if let Some(url) = &entry.image_url {
+            return Ok(Outgoing::Image { url: url.clone() });
+        }
+        let id = entry.id;
+        let bytes = self.db.call(move |s| s.outbox_image(id)).await?;
+        let up = self.connector.upload_image(&bytes, mime).await?;
+        let url = up.url.clone();
+        self.db
+            .call(move |s| s.outbox_image_uploaded(id, &url))
+            .await?;
+        Ok(Outgoing::Image { url: up.url })
     }
 
     /// The reply among the messages sent since `before`: the seller's, the same text, not
@@ -571,8 +589,12 @@ impl ShopSync {
             .into_iter()
             .filter(|m| {
                 // a rule's reply (bot/auto) reads back as the shop's agent
+                let same = match &entry.image_url {
+                    Some(url) => m.image_url.as_deref() == Some(url.as_str()),
+                    None => m.text.as_deref() == Some(entry.text.as_str()),
+                };
                 (m.sender == Sender::Agent || m.sender == entry.sender)
-                    && m.text.as_deref() == Some(entry.text.as_str())
+                    && same
                     && !before.ids.contains(&m.id)
                     && !claimed.contains(&m.id)
             })

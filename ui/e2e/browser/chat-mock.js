@@ -61,8 +61,8 @@
       now: NOW, buyer: 'buyer-0', shop_tz: 'Asia/Kuala_Lumpur',
       inquiry: marks[key(a)] ? null : { opened_at: NOW - 40 * H, deadline: NOW + 8 * H, due_soon_at: NOW + 6 * H, policy: 'tiktok.12h', policy_text: 'TikTok Shop: answer within 12 hours', weekend_moved: true, ordinary_deadline: NOW - 28 * H, tz: 'Asia/Kuala_Lumpur' },
       limits: platformOf(a.shop) === 'tiktok'
-        ? { platform: 'tiktok', max_chars: 2000, limit_source: 'TikTok Shop API: text messages up to 2000 characters', images: false, images_note: 'Sending images is not supported yet on TikTok Shop: the outbox sends text only.' }
-        : { platform: platformOf(a.shop), max_chars: null, limit_source: 'none documented', images: false, images_note: 'Sending images is not supported yet.' },
+        ? { platform: 'tiktok', max_chars: 2000, limit_source: 'TikTok Shop API: text messages up to 2000 characters', images: true, images_note: 'Paste an image (PNG, JPEG, GIF or WebP, under 5 MB): it goes out through the outbox.' }
+        : { platform: platformOf(a.shop), max_chars: null, limit_source: 'none documented', images: false, images_note: "Shopee's chat API takes an image only as an address already on its own image host and has no upload." },
       templates: [{ id: 'greet', title: 'Greeting', template: 'Hi {buyer_name}, thanks for order {order_id}!', text: 'Hi Siti, thanks for order 5001!' }],
       suggestions: [{ text: 'Yes, it is in stock.', source: 'past_reply' }, { text: 'We ship within 24 hours.', source: 'template' }, { text: 'Which size do you need?', source: 'past_reply' }],
       question: 'Is this in stock?',
@@ -74,8 +74,16 @@
       const g = guard(a.text);
       if (g.blocked) return { queued: false, outbox_id: null, guard: g, reason: 'Not sent: the shop blocks messaging account (other messaging accounts move the buyer off the chat)' };
       const id = outbox.length + 1;
-      outbox.push({ key: key(a), id, text: a.text, agent: 'me', state: 'queued', attempts: 0, error: null, retryable: true, queued_at: NOW + id, sent_at: null, message_id: null });
+      outbox.push({ key: key(a), id, text: a.text, agent: 'me', state: 'queued', attempts: 0, error: null, retryable: true, queued_at: NOW + id, sent_at: null, message_id: null, image: false, image_url: null });
       return { queued: true, outbox_id: id, guard: g, reason: null };
+    },
+    // The pasted image's bytes come as the raw body, the rest as headers (as in the app).
+    chat_send_image: (bytes, options) => {
+      const h = options?.headers ?? {};
+      const id = outbox.length + 1;
+      chat.image = { size: bytes.length, first: bytes[0], ...h };
+      outbox.push({ key: `${h.shop}/${h.conversation}`, id, text: '', agent: 'me', state: 'queued', attempts: 0, error: null, retryable: true, queued_at: NOW + id, sent_at: null, message_id: null, image: true, image_url: null });
+      return { queued: true, outbox_id: id, guard: { findings: [], blocked: false }, reason: null };
     },
     chat_retry: ({ id }) => { const o = outbox.find((x) => x.id === id); o.state = 'queued'; o.error = null; return null; },
     chat_mark: async (a) => {
@@ -119,11 +127,11 @@
         counts: open.counts.map((c) => ({ filter: c.filter, count: rows.filter((r) => inFilter(r, c.filter)).length })) };
     },
   };
-  base.invoke = async (cmd, args) => {
+  base.invoke = async (cmd, args, options) => {
     const h = handlers[cmd];
     if (!h) return orig(cmd, args);
     chat.calls.push(cmd);
-    return JSON.parse(JSON.stringify(await h(args || {})));
+    return JSON.parse(JSON.stringify(await h(args || {}, options)));
   };
   // Test hooks: the sync engine's steps on the outbox, then the app's change event.
   const changed = () => window.__emit('inbox://changed', { seq: ++chat.seq, now: NOW, shops: ['tt-my'], crossings: 0 });

@@ -170,14 +170,17 @@ test('the length limit, image paste, quick replies and suggestions', async () =>
   assert.equal(await p.textContent('.chat-window [data-counter]'), '2001 / 2000');
   assert.ok(await p.$eval('.chat-window [data-send]', (e) => e.disabled));
   await p.fill(box, '');
-  // Pasting an image: the outbox sends text only, and the composer says so.
+  // Pasting an image on TikTok Shop: its bytes go to the outbox (raw body, type as a header)
+  // and the chat shows it queued, waiting to be uploaded.
   await p.$eval(box, (el) => {
     const dt = new DataTransfer();
     dt.items.add(new File([new Uint8Array([137, 80, 78, 71])], 'shot.png', { type: 'image/png' }));
     el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
   });
-  await p.waitForSelector('.chat-window [data-notice]');
-  assert.ok((await p.textContent('.chat-window [data-notice]')).includes('not supported yet on TikTok Shop'));
+  await p.waitForFunction(() => window.__chat.image);
+  assert.deepEqual(await p.evaluate(() => window.__chat.image), { size: 4, first: 137, shop: 'tt-my', conversation: 'c0', mime: 'image/png' });
+  await p.waitForSelector('.chat-window .line[data-kind="image"][data-state="queued"] [data-media="missing"]');
+  assert.ok((await p.textContent('.chat-window [data-notice]')).includes('Image queued'));
   await p.selectOption('.chat-window select[aria-label="Quick replies"]', 'greet');
   assert.equal(await p.inputValue(box), 'Hi Siti, thanks for order 5001!');
   await p.fill(box, '');

@@ -94,6 +94,27 @@ test('a guard warning on a phone number, then a clean reply goes queued → sent
   assert.equal(row.unreplied, false);
 });
 
+test('an image pasted on TikTok Shop is uploaded and sent once, and shows as the platform\'s image', async () => {
+  const { conversation } = await injectAndOpen('tt-my', 'can you send a photo of the label?');
+  // A real paste event in the webview: the bytes go over the raw IPC body.
+  const sent = await app.exec(`const t = document.querySelector('.chat-window textarea[aria-label="Reply"]');
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82])], 'label.png', { type: 'image/png' }));
+    t.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    return true;`);
+  assert.ok(sent);
+  const line = await waitFor('the image marked sent with the platform\'s address', () =>
+    app.exec(`const l = [...document.querySelectorAll('.chat-window .line[data-from="agent"][data-kind="image"]')].pop();
+      const img = l && l.querySelector('img');
+      return l && l.dataset.state === 'sent' && img ? img.getAttribute('src') : null;`), 45_000);
+  assert.match(line, /^https:\/\//);
+  await shot('chat-image-sent');
+  // On the platform once, as an image in that conversation.
+  const log = await (await fetch(`${demo.sim_url}/_sim/events`)).text();
+  const images = log.split('\n').filter((l) => l.includes(`"conversation":"${conversation}"`) && l.includes('"from":"agent"') && l.includes('"kind":"image"'));
+  assert.equal(images.length, 1, images.join('\n'));
+});
+
 test('No response needed is reflected in the chat and exported as a mark', async () => {
   const { conversation } = await injectAndOpen('sp-ph', 'buy followers cheap!!!');
   await waitFor('the tool enabled', () =>

@@ -114,6 +114,11 @@ import type {
 } from './bindings';
 
 export const chatIpc = {
+  // A pasted image goes as the raw IPC body, its shop, chat and type as headers.
+  sendImage: async (shop: string, conversation: string, file: Blob) =>
+    invoke<SendResult>('chat_send_image', new Uint8Array(await file.arrayBuffer()), {
+      headers: { shop, conversation, mime: file.type },
+    }),
   page: (shop: string, conversation: string, before: { at: number; id: string } | null, limit: number) =>
     invoke<ChatPageView>('chat_page', {
       shop,

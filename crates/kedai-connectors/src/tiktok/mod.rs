@@ -11,11 +11,11 @@ use serde_json::{json, Value};
 
 use crate::connector::Connector;
 use crate::error::{Error, Result};
-use crate::http::{join_url, ApiRequest, BoxFuture, Core, Dialect, RawResponse};
+use crate::http::{join_url, ApiRequest, BoxFuture, Core, Dialect, RawResponse, Upload};
 use crate::ratelimit::RateLimit;
 use crate::tokens::{Secret, Tokens};
 use crate::value::str_of;
-use crate::wire::{Conversation, Cursor, Outgoing, Page, Performance, Sent, WireMessage};
+use crate::wire::{Conversation, Cursor, Outgoing, Page, Performance, Sent, Uploaded, WireMessage};
 
 /// Where the options used to live; they serve all three clients.
 pub use crate::http::ClientOptions;
@@ -92,7 +92,11 @@ impl Dialect for TiktokDialect {
         req: &ApiRequest,
         tokens: &Tokens,
     ) -> Result<reqwest::RequestBuilder> {
-        let body = req.body.clone().unwrap_or_default();
+        // a multipart body is not signed
+        let body = match &req.upload {
+            Some(_) => String::new(),
+            None => req.body.clone().unwrap_or_default(),
+        };
         let base = if req.auth_host {
             &self.cfg.auth_base_url
         } else {
@@ -114,12 +118,14 @@ impl Dialect for TiktokDialect {
             query.push(("sign".into(), sign));
         }
         let url = join_url(base, &req.path, &query)?;
-        let mut rb = client
-            .request(req.method.clone(), url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json");
+        let mut rb = client.request(req.method.clone(), url);
         if req.authed {
             rb = rb.header("x-tts-access-token", tokens.access.expose());
         }
+        if let Some(upload) = &req.upload {
+            return Ok(rb.multipart(upload.form()?));
+        }
+        rb = rb.header(reqwest::header::CONTENT_TYPE, "application/json");
         if req.body.is_some() {
             rb = rb.body(body);
         }
@@ -259,6 +265,26 @@ impl Connector for TiktokConnector {
                 .await?;
             let message_id = crate::value::req_id(&data, "message_id", "tiktok send")?;
             Ok(Sent { message_id })
+        })
+    }
+
+    fn upload_image<'a>(&'a self, bytes: &'a [u8], mime: &'a str) -> BoxFuture<'a, Uploaded> {
+        Box::pin(async move {
+            let ext = mime.rsplit('/').next().unwrap_or("jpg");
+            let mut req =
+                ApiRequest::get("images.upload", "/customer_service/202309/images/upload");
+            req.method = reqwest::Method::POST;
+            req.upload = Some(Upload {
+                field: "data",
+                file_name: format!("image.{ext}"),
+                mime: mime.to_owned(),
+                bytes: std::sync::Arc::new(bytes.to_vec()),
+            });
+            let data = self.call(req).await?;
+            let url = crate::value::https_url(data.get("url")).ok_or_else(|| {
+                Error::malformed("tiktok image upload: no https `url` in the answer")
+            })?;
+            Ok(Uploaded { url })
         })
     }
 

@@ -134,8 +134,8 @@ export function chatLines(messages: ChatMessageView[], outbox: OutboxView[], me:
       state: o.state,
       outbox: o,
       message: {
-        id: `outbox-${o.id}`, at: o.sent_at ?? o.queued_at, from: 'agent', kind: 'text', text: o.text, agent: o.agent ?? me,
-        image_url: null, video_url: null, sticker_id: null, product_id: null, order_id: null, return_id: null, coupon_id: null, card: [],
+        id: `outbox-${o.id}`, at: o.sent_at ?? o.queued_at, from: 'agent', kind: o.image ? 'image' : 'text', text: o.image ? null : o.text, agent: o.agent ?? me,
+        image_url: o.image_url, video_url: null, sticker_id: null, product_id: null, order_id: null, return_id: null, coupon_id: null, card: [],
       },
     });
   }

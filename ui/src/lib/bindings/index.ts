@@ -214,7 +214,15 @@ state: string, attempts: number, error: string | null, retryable: boolean, queue
 /**
  * The platform's message id once sent (the message in the list with this id).
  */
-message_id: string | null, };
+message_id: string | null, 
+/**
+ * A pasted image rather than text.
+ */
+image: boolean, 
+/**
+ * Where the platform's host put the image, once uploaded.
+ */
+image_url: string | null, };
 
 export type ChatPageView = { messages: Array<ChatMessageView>, 
 /**
