@@ -163,3 +163,29 @@ export async function startDemoApp(prefix) {
     throw e;
   }
 }
+
+/**
+ * `script` (sh) under its own Xvfb and its own D-Bus session (`dbus-run-session`), for the
+ * tests that need a notification daemon or a tray host: `{ display, output, stop }`, where
+ * `output()` is everything the script and the app wrote so far (stdout and stderr).
+ */
+export async function startInSession(script, env = {}) {
+  const xvfb = await startXvfb();
+  const proc = spawn('dbus-run-session', ['--', 'sh', '-c', script], {
+    env: { ...process.env, DISPLAY: xvfb.display, NO_AT_BRIDGE: '1', KEDAI_EXIT_ON_CLOSE: '1', KEDAI_LOG: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  proc.stderr.on('data', (d) => (out += d));
+  proc.stdout.on('data', (d) => (out += d));
+  const stop = async () => {
+    // The whole group: the session bus, whatever the script started and the app.
+    try {
+      process.kill(-proc.pid, 'SIGTERM');
+    } catch {}
+    await waitFor('the session to end', () => proc.exitCode != null || proc.signalCode != null, 10_000, 100).catch(() => {});
+    await xvfb.stop();
+  };
+  return { display: xvfb.display, output: () => out, stop };
+}

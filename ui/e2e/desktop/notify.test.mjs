@@ -3,10 +3,10 @@
 // Notify call. The notification must name that chat, and a click on it opens the chat.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP, CLI, artifacts, root, startXvfb, tmp, waitFor } from './harness.mjs';
+import { APP, CLI, artifacts, root, startInSession, tmp, waitFor } from './harness.mjs';
 
 test('a chat that becomes due soon gets one desktop notification naming it', async () => {
   const dir = tmp('kedai-notify-');
@@ -23,20 +23,13 @@ test('a chat that becomes due soon gets one desktop notification naming it', asy
   // Start 40 s of app time before it, at 4× speed: the crossing comes ~10 s after start.
   const start = new Date(Date.parse(chat.due_soon_at) - 40_000).toISOString();
 
-  const xvfb = await startXvfb();
   const monitorLog = join(dir, 'monitor.log');
   const busFile = join(dir, 'bus');
   const script = `echo "$DBUS_SESSION_BUS_ADDRESS" > '${busFile}'
     dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" > '${monitorLog}' 2>&1 &
     sleep 0.5
     exec '${APP}' --db '${db}' --now '${start}' --speed 4`;
-  const proc = spawn('dbus-run-session', ['--', 'sh', '-c', script], {
-    env: { ...process.env, DISPLAY: xvfb.display, NO_AT_BRIDGE: '1', KEDAI_EXIT_ON_CLOSE: '1', KEDAI_LOG: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let stderr = '';
-  proc.stderr.on('data', (d) => (stderr += d));
+  const session = await startInSession(script);
   try {
     const log = await waitFor(
       'the due-soon notification',
@@ -56,15 +49,10 @@ test('a chat that becomes due soon gets one desktop notification naming it', asy
     // A click on it (dunst's default action) opens that chat in the app.
     const bus = readFileSync(busFile, 'utf8').trim();
     execFileSync('dunstctl', ['action'], { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus } });
-    await waitFor('the click to open the chat', () => stderr.includes('notification clicked: opening its chat'), 10_000, 200);
+    await waitFor('the click to open the chat', () => session.output().includes('notification clicked: opening its chat'), 10_000, 200);
   } catch (e) {
-    throw new Error(`${e.message}\napp stderr:\n${stderr}`);
+    throw new Error(`${e.message}\napp stderr:\n${session.output()}`);
   } finally {
-    // The whole group: the session bus, dbus-monitor, dunst and the app.
-    try {
-      process.kill(-proc.pid, 'SIGTERM');
-    } catch {}
-    await waitFor('the app to stop', () => proc.exitCode != null || proc.signalCode != null, 10_000, 100).catch(() => {});
-    await xvfb.stop();
+    await session.stop();
   }
 });

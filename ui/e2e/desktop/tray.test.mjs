@@ -5,10 +5,10 @@
 // click on Pause notifications checks it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP, CLI, artifacts, root, startXvfb, tmp, waitFor } from './harness.mjs';
+import { APP, CLI, artifacts, root, startInSession, tmp, waitFor } from './harness.mjs';
 
 const HOST = join(root, 'ui/e2e/desktop/sni-host.py');
 
@@ -22,20 +22,11 @@ test('the tray shows the counts and the most urgent chats; its menu opens a chat
   const dueSoon = inbox.conversations.filter((c) => c.due_soon && !c.closed).length;
   assert.ok(overdue > 0, 'the sample has overdue chats at that instant');
 
-  const xvfb = await startXvfb();
   const snapshot = join(dir, 'tray.json');
   const commands = join(dir, 'tray.cmd');
-  const script = `/usr/bin/python3 '${HOST}' '${snapshot}' '${commands}' &
+  const session = await startInSession(`/usr/bin/python3 '${HOST}' '${snapshot}' '${commands}' &
     sleep 1
-    exec '${APP}' --db '${db}' --now '${at}' --speed 0`;
-  const proc = spawn('dbus-run-session', ['--', 'sh', '-c', script], {
-    env: { ...process.env, DISPLAY: xvfb.display, NO_AT_BRIDGE: '1', KEDAI_EXIT_ON_CLOSE: '1', KEDAI_LOG: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let stderr = '';
-  proc.stderr.on('data', (d) => (stderr += d));
-  proc.stdout.on('data', (d) => (stderr += d));
+    exec '${APP}' --db '${db}' --now '${at}' --speed 0`);
   const read = () => (existsSync(snapshot) ? JSON.parse(readFileSync(snapshot, 'utf8')) : { items: [] });
   try {
     const want = `${overdue} overdue · ${dueSoon} due soon`;
@@ -53,7 +44,7 @@ test('the tray shows the counts and the most urgent chats; its menu opens a chat
 
     // A click on the first chat opens it in the app.
     writeFileSync(commands, `click ${chats[0].id}\n`);
-    await waitFor('the chat to open', () => stderr.includes('tray: opening a chat'), 15_000, 200);
+    await waitFor('the chat to open', () => session.output().includes('tray: opening a chat'), 15_000, 200);
 
     // Pause notifications: the menu comes back with it checked.
     const pause = item.menu.find((m) => m.label === 'Pause notifications');
@@ -61,12 +52,8 @@ test('the tray shows the counts and the most urgent chats; its menu opens a chat
     writeFileSync(commands, `click ${pause.id}\n`);
     await waitFor('pause checked', () => read().items[0]?.menu.find((m) => m.label === 'Pause notifications')?.toggle === 1, 15_000, 250);
   } catch (e) {
-    throw new Error(`${e.message}\nlast snapshot: ${JSON.stringify(read())}\napp stderr:\n${stderr.slice(-4000)}`);
+    throw new Error(`${e.message}\nlast snapshot: ${JSON.stringify(read())}\napp stderr:\n${session.output().slice(-4000)}`);
   } finally {
-    try {
-      process.kill(-proc.pid, 'SIGTERM');
-    } catch {}
-    await waitFor('the app to stop', () => proc.exitCode != null || proc.signalCode != null, 10_000, 100).catch(() => {});
-    await xvfb.stop();
+    await session.stop();
   }
 });
