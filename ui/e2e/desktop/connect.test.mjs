@@ -124,3 +124,15 @@ test('the Demo data switch swaps to the simulated shops and back without a resta
       && rs.length > 0 && rs.every((r) => r.dataset.shop === 'lz-my')`), 90_000);
   await shot('connect-demo-off-again');
 });
+
+test('Remove shop takes the shop out of kedai.toml and deletes its secrets', async () => {
+  await click('[data-nav="settings"]');
+  await waitFor('the shop in Settings', () => app.exec('return !!document.querySelector(\'[data-remove="lz-my"]\')'), 30_000);
+  await click('[data-remove="lz-my"]');
+  // the command writes kedai.toml, then the secrets file: wait for both
+  await waitFor('kedai.toml and the secrets without the shop', () => !readFileSync(join(data, 'kedai.toml'), 'utf8').includes('id = "lz-my"')
+    && JSON.parse(readFileSync(join(data, 'kedai-secrets.json'), 'utf8'))['lz-my'] === undefined, 30_000);
+  await waitFor('the page back after the sync restarted', () => app.exec('return document.body.dataset.ready === "1"'), 30_000);
+  // the rest of the file is still a config (the header comment kept)
+  assert.match(readFileSync(join(data, 'kedai.toml'), 'utf8'), /^# Kedai: the shops to sync/);
+});
