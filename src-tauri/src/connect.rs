@@ -524,6 +524,19 @@ async fn taken_ids(state: &AppState, config: &Path) -> Vec<String> {
     ids
 }
 
+/// The file the connected shops sync into: kedai.db in the data directory when leaving demo
+/// mode, else the file open now (kedai.db, or the one `--db` named). Its secrets store is
+/// the one the sync reads (`Secrets::for_db`).
+async fn real_file(state: &AppState, dir: &Path) -> PathBuf {
+    if state.demo() {
+        return crate::mode::real_db(dir);
+    }
+    match state.db.call(|s| s.file_path()).await {
+        Ok(Some(p)) => PathBuf::from(p),
+        _ => crate::mode::real_db(dir),
+    }
+}
+
 fn app_err(f: Failure) -> AppError {
     AppError::new(f.reason, f.message)
 }
@@ -552,7 +565,7 @@ pub async fn connect_shop_start(
     }
     let target = Target {
         config,
-        secrets: Secrets::for_db(&crate::mode::real_db(&dir)),
+        secrets: Secrets::for_db(&real_file(&state, &dir).await),
         timeout: std::env::var("KEDAI_CONNECT_TIMEOUT_SECS")
             .ok()
             .and_then(|s| s.parse().ok())
@@ -586,7 +599,9 @@ pub async fn connect_shop_start(
                 format!(
                     "Connected {}: its chats sync into {} (secrets in {}).",
                     plan.name.as_deref().unwrap_or(&plan.shop),
-                    crate::mode::real_db(&crate::mode::data_dir().unwrap_or_default()).display(),
+                    real_file(&state, &crate::mode::data_dir().unwrap_or_default())
+                        .await
+                        .display(),
                     target.secrets.describe()
                 ),
                 None,
@@ -640,7 +655,7 @@ pub async fn disconnect_shop(
     let config = crate::sync::config_target(&dir);
     let listed = Config::remove_shop(&config, &shop)
         .map_err(|e| AppError::new("config_not_writable", e.to_string()))?;
-    let secrets = Secrets::for_db(&crate::mode::real_db(&dir));
+    let secrets = Secrets::for_db(&real_file(&state, &dir).await);
     let s2 = shop.clone();
     tokio::task::spawn_blocking(move || secrets.remove(&s2))
         .await

@@ -193,8 +193,10 @@ pub async fn switch(app: &AppHandle, state: &AppState, demo: bool) -> anyhow::Re
     }
     crate::sync::stop().await;
     if !demo && !was_demo {
-        // Same file: only the shops changed.
-        let label = crate::sync::start_real(&real_db(&dir), &dir).await;
+        // Same file (kedai.db, or the one `--db` named): only the shops changed.
+        let open = state.db.call(|s| s.file_path()).await?;
+        let path = open.map(PathBuf::from).unwrap_or_else(|| real_db(&dir));
+        let label = crate::sync::start_real(&path, &dir).await;
         state.db.live.set_sync(label);
     } else {
         let (path, clock, label) = if demo {
