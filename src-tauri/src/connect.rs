@@ -39,7 +39,7 @@ pub const WAIT: Duration = Duration::from_secs(300);
 /// Why a connection failed, as the UI names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    /// `invalid`, `browser`, `state_mismatch`, `refused`, `timeout`, `cancelled`,
+    /// `invalid`, `state_mismatch`, `refused`, `timeout`, `cancelled`,
     /// `rejected_code`, `secrets`, `config_not_writable`, `switch`.
     pub reason: &'static str,
     pub message: String,
