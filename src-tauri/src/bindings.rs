@@ -63,6 +63,9 @@ pub fn render() -> String {
         OrderView::decl(),
         BuyerPanel::decl(),
         OrderChatView::decl(),
+        ConnectRequest::decl(),
+        ConnectProgress::decl(),
+        ModeChanged::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by ts-rs: do not edit.\n\

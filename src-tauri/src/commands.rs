@@ -41,7 +41,7 @@ pub fn header_figures(platform: kedai_core::Platform) -> &'static [&'static str]
 pub async fn app_info(state: State<'_, AppState>) -> Res<AppInfo> {
     let shops = state.db.call(|s| s.shops()).await??;
     Ok(AppInfo {
-        demo: state.demo,
+        demo: state.demo(),
         now: ms(state.clock.now()),
         speed: state.clock.speed(),
         shops: shops
@@ -54,7 +54,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Res<AppInfo> {
             })
             .collect(),
         me: state.me.clone(),
-        sync: state.sync.clone(),
+        sync: state.sync(),
         bench: std::env::var_os("KEDAI_BENCH").is_some(),
     })
 }

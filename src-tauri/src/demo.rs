@@ -3,11 +3,13 @@
 //! kedai-sync through the connectors, like real shops (`sync.rs`).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use kedai_sim::{SimConfig, SimHandle};
 use kedai_store::app::Agent;
 use kedai_store::Store;
+
+use crate::clock::AppClock;
 
 pub struct Demo {
     pub sim: Arc<SimHandle>,
@@ -28,11 +30,51 @@ pub async fn start_sim(speed: f64, conversations: u32) -> anyhow::Result<Demo> {
         live_per_hour: 6.0,
         ..SimConfig::default()
     };
-    let sim = kedai_sim::start(config, "127.0.0.1:0".parse()?).await?;
-    Ok(Demo {
-        sim: Arc::new(sim),
-        speed,
-    })
+    let sim = Arc::new(kedai_sim::start(config, "127.0.0.1:0".parse()?).await?);
+    *RUNNING.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&sim));
+    Ok(Demo { sim, speed })
+}
+
+/// The running simulator, so demo mode can be turned off (`stop`).
+static RUNNING: Mutex<Option<Arc<SimHandle>>> = Mutex::new(None);
+
+/// Lets the simulator go: it stops serving and writing once its last handle (the demo
+/// clock's, replaced by a switch) is dropped. Call after the sync stopped.
+pub fn stop() {
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner()).take();
+}
+
+/// Demo mode turned on while the app runs (Settings → Shops): a fresh `demo.db` in the data
+/// directory, the simulator, its roster and its sync. Answers the file, the clock and what
+/// Settings says about the sync. `KEDAI_DEMO_INFO` is written again with the new address.
+pub async fn start_live(data_dir: &Path) -> anyhow::Result<(PathBuf, AppClock, String)> {
+    let db_path = data_dir.join("demo.db");
+    fresh_db(&db_path)?;
+    let speed = std::env::var("KEDAI_SPEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEMO_SPEED);
+    let sim = start_sim(speed, 60).await?;
+    {
+        let store = Store::open(&db_path)?;
+        seed_roster(&store)?;
+    }
+    let url = sim.sim.base_url();
+    crate::sync::start_demo(&db_path, &url).await?;
+    if let Some(info) = std::env::var_os("KEDAI_DEMO_INFO") {
+        let json = serde_json::json!({"sim_url": url, "db": db_path});
+        std::fs::write(info, json.to_string())?;
+    }
+    tracing::info!("demo mode: simulator at {url}");
+    let clock = AppClock::Sim {
+        sim: sim.sim,
+        speed: sim.speed,
+    };
+    Ok((
+        db_path,
+        clock,
+        format!("demo: the simulator's three shops at {url}"),
+    ))
 }
 
 /// A fresh demo file: the previous demo's data is from another simulated world.

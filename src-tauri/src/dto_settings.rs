@@ -354,3 +354,61 @@ pub struct MetricsReview {
     pub to: String,
     pub shops: Vec<ShopReviewView>,
 }
+
+/// Settings → Shops → "Connect a shop" (the platform's OAuth flow, `connect.rs`).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ConnectRequest {
+    /// `tiktok`, `shopee`, `lazada`.
+    pub platform: String,
+    pub region: String,
+    /// The shop's IANA time zone.
+    pub zone: String,
+    pub name: Option<String>,
+    /// Shopee: the partner id.
+    pub app_key: String,
+    /// Shopee: the partner key. Kept in the secrets store only.
+    pub app_secret: String,
+    /// Another API server (a sandbox, the simulator); empty: the platform's own.
+    pub api_base: Option<String>,
+}
+
+/// One step of a connection, sent as `connect://progress`.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ConnectProgress {
+    /// `waiting_for_browser`, `exchanging`, `connected`, `failed`, `cancelled`.
+    pub stage: String,
+    pub shop: String,
+    pub platform: String,
+    pub message: String,
+    /// The page the browser was sent to, to open by hand when none opened.
+    pub authorize_url: Option<String>,
+    /// Why it failed: `invalid`, `state_mismatch`, `refused`, `timeout`, `cancelled`,
+    /// `rejected_code`, `secrets`, `config_not_writable`, `switch`.
+    pub reason: Option<String>,
+}
+
+impl ConnectProgress {
+    pub fn new(
+        plan: &crate::connect::Plan,
+        stage: &str,
+        message: String,
+        authorize_url: Option<String>,
+        reason: Option<String>,
+    ) -> ConnectProgress {
+        ConnectProgress {
+            stage: stage.into(),
+            shop: plan.shop.clone(),
+            platform: plan.platform.as_str().into(),
+            message,
+            authorize_url,
+            reason,
+        }
+    }
+}
+
+/// Sent as `app://mode-changed` when the app switched between demo and real data: the UI
+/// reloads everything.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ModeChanged {
+    pub demo: bool,
+}

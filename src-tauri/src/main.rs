@@ -17,6 +17,7 @@ mod bindings;
 mod chat;
 mod clock;
 mod commands;
+mod connect;
 mod db;
 mod demo;
 mod dto;
@@ -24,6 +25,7 @@ mod dto_chat;
 mod dto_settings;
 mod files;
 mod metrics;
+mod mode;
 mod notify;
 mod pump;
 mod settings;
@@ -97,7 +99,14 @@ fn setup(app: &mut tauri::App, opts: Options) -> anyhow::Result<()> {
         None => app.path().app_data_dir()?,
     };
     std::fs::create_dir_all(&data_dir)?;
-    let demo = opts.demo.unwrap_or(opts.db.is_none());
+    mode::init(&data_dir);
+    // Settings → Shops keeps the last demo on/off choice; `--demo` / `--no-demo` override it.
+    let saved = opts
+        .db
+        .is_none()
+        .then(|| mode::saved_demo(&data_dir))
+        .flatten();
+    let demo = opts.demo.or(saved).unwrap_or(opts.db.is_none());
     let db_path = match (&opts.db, demo) {
         (Some(p), _) => p.clone(),
         (None, true) => data_dir.join("demo.db"),
@@ -161,18 +170,17 @@ fn setup(app: &mut tauri::App, opts: Options) -> anyhow::Result<()> {
         dnd_from: String::new(),
         dnd_to: String::new(),
     });
+    let live = mode::Live::new(db, clock, demo, sync_label);
     let state = AppState {
-        db,
-        clock,
-        demo,
+        db: mode::LiveDb::new(live.clone()),
+        clock: mode::LiveClock::new(live),
         me: "me".into(),
         notifier: Notifier::new(settings),
-        sync: sync_label,
     };
     app.manage(state.clone());
     tray::build(app.handle())?;
     WINDOW_CREATED.get_or_init(Instant::now);
-    tauri::async_runtime::spawn(pump::run(app.handle().clone(), state));
+    tauri::async_runtime::spawn(pump::run(app.handle().clone(), state.pinned()));
     Ok(())
 }
 
@@ -227,6 +235,11 @@ fn main() {
             settings::set_shop_profile,
             settings::set_shop_setting,
             settings::set_shop_secrets,
+            connect::connect_shop_start,
+            connect::connect_shop_cancel,
+            connect::connect_status,
+            connect::set_demo,
+            connect::disconnect_shop,
             settings::backup_data,
             settings::export_event_log,
             settings::rules,

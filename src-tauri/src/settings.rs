@@ -142,7 +142,7 @@ pub async fn settings_info(state: State<'_, AppState>) -> Res<SettingsInfo> {
         })
         .await??;
     Ok(SettingsInfo {
-        demo: state.demo,
+        demo: state.demo(),
         data_file,
         secrets_store,
         shops,

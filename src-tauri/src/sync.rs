@@ -60,6 +60,25 @@ pub async fn start_configured(db: &Path, path: &Path) -> anyhow::Result<String> 
     ))
 }
 
+/// Syncs the configured shops into the real file `db` (after a switch or a new shop):
+/// what runs, or why nothing does.
+pub async fn start_real(db: &Path, data_dir: &Path) -> String {
+    match config_path(data_dir) {
+        Some(config) => start_configured(db, &config)
+            .await
+            .unwrap_or_else(|e| format!("not syncing: {e}")),
+        None => "offline: no shop connected".to_owned(),
+    }
+}
+
+/// The config file new shops are written to: `KEDAI_CONFIG`, else `kedai.toml` in the
+/// data directory (created by the first connected shop).
+pub fn config_target(data_dir: &Path) -> PathBuf {
+    std::env::var_os("KEDAI_CONFIG")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| data_dir.join("kedai.toml"))
+}
+
 fn keep(sync: Sync) {
     *SYNC.lock().expect("sync handle") = Some(sync);
 }

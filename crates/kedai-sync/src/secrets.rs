@@ -14,6 +14,10 @@ pub type ShopSecrets = BTreeMap<String, String>;
 
 const SERVICE: &str = "kedai";
 
+/// Every read-modify-write of the fallback file, one at a time (each shop's task writes its
+/// refreshed tokens into the one file; Settings adds and removes shops).
+static FILE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Secrets {
     Keyring,
@@ -84,11 +88,34 @@ impl Secrets {
             Secrets::File(path) => {
                 // every shop's task writes its refreshed tokens into the one file: one
                 // read-modify-write at a time, or one shop's update would undo another's
-                static FILE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-                let _one = FILE.lock().unwrap_or_else(|e| e.into_inner());
+                let _one = FILE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
                 let mut all = read_file(path)?;
                 all.insert(shop.to_owned(), secrets.clone());
                 write_file(path, &all)
+            }
+        }
+    }
+}
+
+impl Secrets {
+    /// Forgets every secret of `shop` (a disconnected shop). Nothing stored is not an error.
+    pub fn remove(&self, shop: &str) -> Result<(), SyncError> {
+        match self {
+            Secrets::Keyring => {
+                match off_runtime(|| {
+                    keyring::Entry::new(SERVICE, shop).and_then(|e| e.delete_credential())
+                }) {
+                    Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+                    Err(e) => Err(SyncError::Secrets(format!("keyring, shop `{shop}`: {e}"))),
+                }
+            }
+            Secrets::File(path) => {
+                let _one = FILE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+                let mut all = read_file(path)?;
+                if all.remove(shop).is_some() {
+                    write_file(path, &all)?;
+                }
+                Ok(())
             }
         }
     }
@@ -152,7 +179,7 @@ mod tests {
         s.set("tt-my", &a).unwrap();
         s.set("sp-ph", &b).unwrap();
         assert_eq!(s.get("tt-my").unwrap(), Some(a));
-        assert_eq!(s.get("sp-ph").unwrap(), Some(b));
+        assert_eq!(s.get("sp-ph").unwrap(), Some(b.clone()));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -162,6 +189,10 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+        s.remove("tt-my").unwrap();
+        assert_eq!(s.get("tt-my").unwrap(), None);
+        assert_eq!(s.get("sp-ph").unwrap(), Some(b), "other shops kept");
+        s.remove("tt-my").unwrap();
         std::fs::write(dir.path().join("secrets.json"), "not json").unwrap();
         let e = s.get("tt-my").unwrap_err().to_string();
         assert!(e.contains("not a secrets file"), "{e}");

@@ -142,3 +142,27 @@ export const chatIpc = {
   orderSearch: (prefix: string) => invoke<OrderView[]>('order_search', { prefix }),
   chatFromOrder: (shop: string, order: string) => invoke<OrderChatView>('chat_from_order', { shop, order }),
 };
+
+// ---- Connecting shops and demo on/off (src-tauri/src/connect.rs, mode.rs) ----
+import type { ConnectProgress, ConnectRequest, ModeChanged } from './bindings';
+
+export const connectIpc = {
+  /** Starts the platform's OAuth flow in the browser; answers the shop id it will have. */
+  start: (request: ConnectRequest) => invoke<string>('connect_shop_start', { request }),
+  cancel: () => invoke<boolean>('connect_shop_cancel'),
+  /** The last progress since the app started (a reloaded page shows it again). */
+  status: () => invoke<ConnectProgress | null>('connect_status'),
+  setDemo: (on: boolean) => invoke<boolean>('set_demo', { on }),
+  /** Takes the shop out of kedai.toml and forgets its secrets. */
+  disconnect: (shop: string) => invoke<boolean>('disconnect_shop', { shop }),
+  onProgress: (cb: (p: ConnectProgress) => void): Promise<UnlistenFn> =>
+    listen<ConnectProgress>('connect://progress', (e) => cb(e.payload)),
+  onModeChanged: (cb: (m: ModeChanged) => void): Promise<UnlistenFn> =>
+    listen<ModeChanged>('app://mode-changed', (e) => cb(e.payload)),
+};
+
+// When the app switches between demo and real data (Settings → Shops, a connected shop),
+// every page reloads from the new file: the banner, the inbox, the header, Settings.
+if (typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window) {
+  void connectIpc.onModeChanged(() => window.location.reload());
+}

@@ -149,3 +149,20 @@ export function moved<T>(list: T[], index: number, by: number): T[] {
   out.splice(to, 0, x);
   return out;
 }
+
+/** A region's usual shop time zone, to prefill the connect form. */
+export const REGION_ZONES: Record<string, string> = {
+  MY: 'Asia/Kuala_Lumpur', PH: 'Asia/Manila', ID: 'Asia/Jakarta', TH: 'Asia/Bangkok',
+  VN: 'Asia/Ho_Chi_Minh', SG: 'Asia/Singapore', US: 'America/Los_Angeles',
+};
+
+/** What the connect form still needs, or null when it can be sent. */
+export function connectFormError(f: { platform: string; zone: string; app_key: string; app_secret: string; api_base: string }): string | null {
+  if (!f.app_key.trim()) return f.platform === 'shopee' ? 'Give the partner id.' : 'Give the app key.';
+  if (f.platform === 'shopee' && !/^\d+$/.test(f.app_key.trim())) return "Shopee's partner id is a number.";
+  if (!f.app_secret.trim()) return f.platform === 'shopee' ? 'Give the partner key.' : 'Give the app secret.';
+  const z = zoneError(f.zone);
+  if (z) return z;
+  if (f.api_base.trim() && !/^https?:\/\/\S+$/.test(f.api_base.trim())) return 'The API base is an http(s) address.';
+  return null;
+}

@@ -318,3 +318,42 @@ export type OrderChatView = { shop: string, buyer: string, allowed: boolean, rea
  * The buyer's chat to open (reused); `null` when there is none yet.
  */
 conversation: string | null, };
+
+export type ConnectRequest = { 
+/**
+ * `tiktok`, `shopee`, `lazada`.
+ */
+platform: string, region: string, 
+/**
+ * The shop's IANA time zone.
+ */
+zone: string, name: string | null, 
+/**
+ * Shopee: the partner id.
+ */
+app_key: string, 
+/**
+ * Shopee: the partner key. Kept in the secrets store only.
+ */
+app_secret: string, 
+/**
+ * Another API server (a sandbox, the simulator); empty: the platform's own.
+ */
+api_base: string | null, };
+
+export type ConnectProgress = { 
+/**
+ * `waiting_for_browser`, `exchanging`, `connected`, `failed`, `cancelled`.
+ */
+stage: string, shop: string, platform: string, message: string, 
+/**
+ * The page the browser was sent to, to open by hand when none opened.
+ */
+authorize_url: string | null, 
+/**
+ * Why it failed: `invalid`, `state_mismatch`, `refused`, `timeout`, `cancelled`,
+ * `rejected_code`, `secrets`, `config_not_writable`, `switch`.
+ */
+reason: string | null, };
+
+export type ModeChanged = { demo: boolean, };
