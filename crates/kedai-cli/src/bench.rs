@@ -38,6 +38,9 @@ pub struct BenchArgs {
     /// Time the engine alone (clocks and §5), without the SQLite import, inbox and header.
     #[arg(long)]
     engine_only: bool,
+    /// Time the SQLite import alone (generate, import, stop): no engine, inbox or header.
+    #[arg(long, conflicts_with = "engine_only")]
+    import_only: bool,
 }
 
 const SHOP: &str = "bench-tt";
@@ -130,6 +133,23 @@ pub fn generate(messages: usize, conversations: usize, seed: u64) -> Vec<Event> 
     events
 }
 
+/// CPU time the process has used so far, every thread, user and system: on a shared machine
+/// it says how much of a wall-clock figure was work and how much waiting for a core.
+fn process_cpu() -> Duration {
+    #[cfg(unix)]
+    {
+        // SAFETY: getrusage only writes the struct it is given.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0 {
+            let tv = |t: libc::timeval| {
+                Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+            };
+            return tv(usage.ru_utime) + tv(usage.ru_stime);
+        }
+    }
+    Duration::ZERO
+}
+
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
@@ -166,19 +186,8 @@ impl Figures {
     }
 }
 
-pub fn run(args: &BenchArgs) -> Result<()> {
-    let mut out = Figures(Vec::new());
-    eprintln!(
-        "kedai bench: {} messages in {} conversations, one TikTok MY shop, 30 days to {}, seed {}",
-        args.messages,
-        args.conversations,
-        format_instant(end()),
-        args.seed
-    );
-    let (events, took) = time(|| generate(args.messages, args.conversations, args.seed));
-    out.add("generate (not a target)", format!("{:.0} ms", ms(took)));
-
-    // The engine, one core: facts to clocks to §5.
+/// The engine, one core: facts to clocks to §5.
+fn engine(events: &[Event], out: &mut Figures) -> Result<()> {
     let (history, took) = time(|| {
         let mut b = HistoryBuilder::new();
         for (i, e) in events.iter().cloned().enumerate() {
@@ -242,10 +251,25 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     );
     let rate = metrics.get("response_rate_12h").and_then(|f| f.value);
     out.add("  (response_rate_12h, a sanity check)", format!("{rate:?}"));
-    drop(clocks);
-    drop(history);
-    if args.engine_only {
-        return out.print(args.json);
+    Ok(())
+}
+
+pub fn run(args: &BenchArgs) -> Result<()> {
+    let mut out = Figures(Vec::new());
+    eprintln!(
+        "kedai bench: {} messages in {} conversations, one TikTok MY shop, 30 days to {}, seed {}",
+        args.messages,
+        args.conversations,
+        format_instant(end()),
+        args.seed
+    );
+    let (events, took) = time(|| generate(args.messages, args.conversations, args.seed));
+    out.add("generate (not a target)", format!("{:.0} ms", ms(took)));
+    if !args.import_only {
+        engine(&events, &mut out)?;
+        if args.engine_only {
+            return out.print(args.json);
+        }
     }
 
     // Import: the event log as text into a fresh SQLite file.
@@ -259,19 +283,25 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         .map(|e| serde_json::to_string(e).expect("events serialize") + "\n")
         .collect();
     drop(events);
-    let mut store = Store::open(&db).context("open the bench database")?;
-    let (report, took) = time(|| store.import_log(&text, false));
-    let report = report.context("import")?;
+    // As `kedai import` into a new file: built beside it, renamed into place, opened.
+    let cpu_before = process_cpu();
+    let (imported, took) = time(|| Store::import_new(&db, &text, false));
+    let cpu = process_cpu().saturating_sub(cpu_before);
+    let (mut store, report) = imported.context("import")?;
     drop(text);
     out.add(
         "import event log into SQLite",
         format!(
-            "{:.0} messages/s ({} events in {:.1} s)",
+            "{:.0} messages/s ({} events in {:.1} s; CPU {:.1} s user+system, all threads)",
             args.messages as f64 / took.as_secs_f64(),
             report.events,
-            took.as_secs_f64()
+            took.as_secs_f64(),
+            cpu.as_secs_f64()
         ),
     );
+    if args.import_only {
+        return out.print(args.json);
+    }
 
     // The inbox over every stored conversation, live at the end instant.
     let now = end();

@@ -190,6 +190,9 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // Before any thread or database: SQLite's allocation statistics cost an import time
+    // and nothing here reads them.
+    kedai_store::skip_sqlite_memory_stats();
     kedai_sync::init_logging();
     let cli = Cli::parse();
     match run(cli.command) {
@@ -425,20 +428,16 @@ fn inbox(args: &ReviewArgs, filter: Option<Filter>, limit: Option<usize>) -> Res
 fn import(file: &Path, db: &Path, lenient: bool) -> Result<(), Failure> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| Failure::other(format!("{}: {e}", file.display())))?;
-    let existed = db.exists();
-    let mut store = Store::open(db).map_err(|e| Failure::store(db, e))?;
     let started = std::time::Instant::now();
-    let report = match store.import_log(&text, lenient) {
-        Ok(report) => report,
-        Err(e) => {
-            // A refused file must not leave behind an empty SQLite file it created.
-            drop(store);
-            if !existed {
-                remove_db(db);
-            }
-            return Err(Failure::store(file, e));
-        }
+    // A new file is built beside `db` and renamed into place once complete: a refused log
+    // leaves no file behind.
+    let report = if db.exists() {
+        let mut store = Store::open(db).map_err(|e| Failure::store(db, e))?;
+        store.import_log(&text, lenient)
+    } else {
+        Store::import_new(db, &text, lenient).map(|(_, report)| report)
     };
+    let report = report.map_err(|e| Failure::store(file, e))?;
     warn(file, &report.warnings);
     eprintln!(
         "kedai: imported {} events from {} into {} ({} conversations recomputed, {:.2} s)",
@@ -449,16 +448,6 @@ fn import(file: &Path, db: &Path, lenient: bool) -> Result<(), Failure> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
-}
-
-/// Removes a SQLite file and its journal companions (best effort).
-fn remove_db(db: &Path) {
-    let _ = std::fs::remove_file(db);
-    for suffix in ["-wal", "-shm", "-journal"] {
-        let mut side = db.as_os_str().to_owned();
-        side.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(side));
-    }
 }
 
 fn export(db: &Path, shop: Option<&str>) -> Result<(), Failure> {

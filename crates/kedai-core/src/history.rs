@@ -222,6 +222,12 @@ impl HistoryBuilder {
         }
     }
 
+    /// Makes room for `additional` more events (a large batch then grows no list by
+    /// doubling, copying what it holds each time).
+    pub fn reserve(&mut self, additional: usize) {
+        self.pending.reserve(additional);
+    }
+
     /// Adds an event. Shop declarations are taken first whatever their line, since they
     /// carry no instant; everything else is checked when the history is built.
     pub fn add(&mut self, line: usize, event: Event) {
@@ -243,12 +249,34 @@ impl HistoryBuilder {
     /// The histories, and the lines skipped in lenient mode; in strict mode every problem.
     pub fn build(mut self) -> Result<(History, Vec<LineError>), Vec<LineError>> {
         let pending = std::mem::take(&mut self.pending);
+        // Room for every message id of each shop at once.
+        let mut messages: HashMap<&str, usize> = HashMap::new();
+        for (_, e) in &pending {
+            if let Event::Message(m) = e {
+                match messages.get_mut(m.shop.as_str()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        messages.insert(&m.shop, 1);
+                    }
+                }
+            }
+        }
+        for (shop, n) in messages {
+            let lines = self.message_lines.entry(shop.to_owned()).or_default();
+            lines.reserve(n.saturating_sub(lines.len()));
+        }
         // Messages first, so that a mark or rating can be checked against its conversation
-        // wherever its line stands; otherwise in line order.
-        let (messages, others): (Vec<_>, Vec<_>) = pending
-            .into_iter()
-            .partition(|(_, e)| matches!(e, Event::Message(_)));
-        for (line, event) in messages.into_iter().chain(others) {
+        // wherever its line stands; otherwise in line order. The other events (few) wait
+        // in a list of their own; the messages are placed as they come.
+        let mut others = Vec::new();
+        for (line, event) in pending {
+            if !matches!(event, Event::Message(_)) {
+                others.push((line, event));
+            } else if let Err(message) = self.place(line, event) {
+                self.errors.push(LineError { line, message });
+            }
+        }
+        for (line, event) in others {
             if let Err(message) = self.place(line, event) {
                 self.errors.push(LineError { line, message });
             }

@@ -3,10 +3,12 @@
 //! The indexes are dropped and created again inside the write's transaction, so a failed
 //! write rolls them back with everything else.
 
-use kedai_core::History;
-use rusqlite::Transaction;
+use std::path::{Path, PathBuf};
 
-use crate::Result;
+use kedai_core::History;
+use rusqlite::{Connection, Transaction};
+
+use crate::{migrate, ImportReport, Result, Store, StoreError};
 
 /// Conversations in a batch from which building the indexes afterwards pays off.
 pub(crate) const BULK_CONVERSATIONS: usize = 5_000;
@@ -79,13 +81,166 @@ impl Deferred {
     }
 }
 
+impl Store {
+    /// Imports an event log into a file that does not exist yet, and opens it. The file is
+    /// built under a temporary name beside `path`, without a journal or fsyncs (nothing else
+    /// can see it), then synced once and renamed into place: a crash or a refused log leaves
+    /// no file at `path` (at most the temporary one, named for the failed import), and the
+    /// ~290 MB of a million-message load are written once instead of to the WAL and then
+    /// again to the file. When `path` exists, this is [`Store::open`] and
+    /// [`Store::import_log`] into it.
+    pub fn import_new(
+        path: impl AsRef<Path>,
+        text: &str,
+        lenient: bool,
+    ) -> Result<(Store, ImportReport)> {
+        let path = path.as_ref();
+        if path.exists() {
+            let mut store = Store::open(path)?;
+            let report = store.import_log(text, lenient)?;
+            return Ok((store, report));
+        }
+        let building = building_path(path);
+        remove_with_companions(&building);
+        let built = build_new(&building, text, lenient).and_then(|report| {
+            std::fs::File::open(&building)?.sync_all()?;
+            if path.exists() {
+                return Err(StoreError::Invalid(format!(
+                    "{} was created by someone else during the import",
+                    path.display()
+                )));
+            }
+            std::fs::rename(&building, path)?;
+            Ok(report)
+        });
+        let report = match built {
+            Ok(report) => report,
+            Err(e) => {
+                remove_with_companions(&building);
+                return Err(e);
+            }
+        };
+        // The rename itself lasts once the directory is synced (best effort: not every
+        // platform can open a directory).
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Ok(dir) = std::fs::File::open(dir) {
+                let _ = dir.sync_all();
+            }
+        }
+        Ok((Store::open(path)?, report))
+    }
+}
+
+/// Where [`Store::import_new`] builds the file: beside it, so the rename stays on one file
+/// system.
+fn building_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.importing-{}", std::process::id()))
+}
+
+fn remove_with_companions(db: &Path) {
+    let _ = std::fs::remove_file(db);
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut side = db.as_os_str().to_owned();
+        side.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(side));
+    }
+}
+
+/// Creates the schema in a new file and imports into it, with no journal, no fsyncs and no
+/// foreign-key lookups: the file is private until renamed, and a failure deletes it.
+fn build_new(file: &Path, text: &str, lenient: bool) -> Result<ImportReport> {
+    let conn = Connection::open(file)?;
+    conn.pragma_update(None, "journal_mode", "OFF")?;
+    conn.pragma_update(None, "synchronous", "OFF")?;
+    // Every row of a load into an empty store is written after the row it refers to, by
+    // the same code; the lookups would only confirm it.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    conn.pragma_update(None, "cache_size", -131_072)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    let mut store = Store {
+        conn,
+        cache: Default::default(),
+    };
+    migrate::run(&mut store.conn)?;
+    let report = store.import_log(text, lenient)?;
+    store.conn.close().map_err(|(_, e)| e)?;
+    Ok(report)
+}
+
+/// Turns off SQLite's count of the memory it holds (a lock and bookkeeping around every
+/// allocation it makes; an import makes millions). Process-wide: call once at the start of
+/// `main`, before any thread runs and any database is opened; later it does nothing.
+pub fn skip_sqlite_memory_stats() {
+    // SAFETY: SQLITE_CONFIG_MEMSTATUS takes one int. sqlite3_config must not run while
+    // another thread uses SQLite; the caller calls it before starting any. Once SQLite is
+    // initialized it returns SQLITE_MISUSE and changes nothing.
+    unsafe {
+        rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0_i32);
+    }
+}
+
+/// Phase timings of a write, printed to stderr when `KEDAI_IMPORT_PHASES` is set (for
+/// measuring an import; nothing about the data is printed).
+pub(crate) struct Phases {
+    on: bool,
+    last: std::time::Instant,
+    parts: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Phases {
+    pub(crate) fn new() -> Phases {
+        Phases {
+            on: std::env::var_os("KEDAI_IMPORT_PHASES").is_some(),
+            last: std::time::Instant::now(),
+            parts: Vec::new(),
+        }
+    }
+
+    /// Ends the phase running since the last mark.
+    pub(crate) fn mark(&mut self, name: &'static str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            self.parts.push((name, now - self.last));
+            self.last = now;
+        }
+    }
+
+    /// Adds time measured elsewhere (inside another phase) as a separate line.
+    pub(crate) fn add(&mut self, name: &'static str, took: std::time::Duration) {
+        if self.on {
+            self.parts.push((name, took));
+        }
+    }
+
+    pub(crate) fn on(&self) -> bool {
+        self.on
+    }
+}
+
+impl Drop for Phases {
+    fn drop(&mut self) {
+        if self.on && !self.parts.is_empty() {
+            let parts: Vec<String> = self
+                .parts
+                .iter()
+                .map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0))
+                .collect();
+            eprintln!("kedai-store phases: {}", parts.join(", "));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use kedai_core::inbox::Filter;
     use kedai_core::time::parse_instant;
 
     use super::*;
-    use crate::{InboxQuery, Store};
+    use crate::InboxQuery;
 
     const SAMPLE: &str = include_str!("../../../samples/sample-events.jsonl");
 
@@ -211,6 +366,118 @@ mod tests {
             // Dropped without restore or commit: the write failed.
         }
         assert_eq!(schema(&store), before);
+    }
+
+    /// The same facts, clocks, metrics and inbox in both stores.
+    fn assert_same(a: &Store, b: &Store) {
+        assert_eq!(export(a), export(b));
+        for now in ["2026-07-13T08:30:00+08:00", "2026-07-20T12:00:00+08:00"] {
+            let now = parse_instant(now).unwrap();
+            for (shop, _) in b.shops().unwrap() {
+                assert_eq!(a.clocks(&shop.shop).unwrap(), b.clocks(&shop.shop).unwrap());
+                assert_eq!(
+                    a.metrics(&shop.shop, now).unwrap(),
+                    b.metrics(&shop.shop, now).unwrap()
+                );
+            }
+            for filter in Filter::ALL {
+                let q = InboxQuery {
+                    limit: usize::MAX,
+                    ..InboxQuery::page(filter, now)
+                };
+                assert_eq!(a.inbox(&q).unwrap(), b.inbox(&q).unwrap());
+            }
+            assert_eq!(
+                a.inbox_counts(None, now).unwrap(),
+                b.inbox_counts(None, now).unwrap()
+            );
+        }
+    }
+
+    fn files(dir: &std::path::Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_new_file_import_stores_what_an_import_into_an_open_store_stores() {
+        let (head, rest) = copies(14);
+        let all = format!("{head}{rest}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.sqlite");
+        let (new, report) = Store::import_new(&path, &all, false).unwrap();
+        assert!(report.conversations >= BULK_CONVERSATIONS);
+        let left: Vec<String> = files(dir.path())
+            .into_iter()
+            .filter(|f| !f.starts_with("new.sqlite"))
+            .collect();
+        assert!(left.is_empty(), "no building file left: {left:?}");
+        let mode: String = new
+            .connection()
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fks: bool = new
+            .connection()
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert!(fks, "the opened store checks foreign keys again");
+        let mut open = Store::open_in_memory().unwrap();
+        assert_eq!(open.import_log(&all, false).unwrap(), report);
+        assert_eq!(schema(&new), schema(&open));
+        assert_same(&new, &open);
+        // The file is whole: it reopens with the same facts.
+        drop(new);
+        assert_same(&Store::open(&path).unwrap(), &open);
+    }
+
+    #[test]
+    fn a_refused_new_file_import_leaves_no_file() {
+        let (head, rest) = copies(14);
+        let bad = format!("{head}{rest}{{\"type\":\"message\"\n");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.sqlite");
+        let Err(StoreError::Log(errors)) = Store::import_new(&path, &bad, false) else {
+            panic!("a bad line refuses the log");
+        };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, bad.lines().count());
+        assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
+        // Lenient: the bad line is skipped and the file is made.
+        let (_, report) = Store::import_new(&path, &bad, true).unwrap();
+        assert_eq!(report.warnings.len(), 1);
+        assert_eq!(files(dir.path()), ["new.sqlite"]);
+    }
+
+    #[test]
+    fn an_import_into_a_store_holding_a_bulk_load_gives_what_one_import_gives() {
+        let (head, rest) = copies(28);
+        let lines: Vec<&str> = rest.lines().collect();
+        // `rest` is 27 copies of the same lines: with the first 13, the first import holds
+        // 14 copies (a bulk load, as in the test above); the second the other 14.
+        let cut = lines.len() / 27 * 13;
+        let first = format!("{head}{}\n", lines[..cut].join("\n"));
+        let second = format!("{}\n", lines[cut..].join("\n"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("two.sqlite");
+        let (_, report) = Store::import_new(&path, &first, false).unwrap();
+        assert!(report.conversations >= BULK_CONVERSATIONS, "a bulk load");
+        // The file exists now: the second import goes into the stored data.
+        let (two, report) = Store::import_new(&path, &second, false).unwrap();
+        assert!(report.conversations > 0);
+        let mut one = Store::open_in_memory().unwrap();
+        one.import_log(&format!("{first}{second}"), false).unwrap();
+        assert_same(&two, &one);
+        // And the same again into the open store changes nothing.
+        let mut two = two;
+        let before = export(&two);
+        two.import_log(&second, false).unwrap();
+        assert_eq!(export(&two), before);
+        assert_same(&two, &one);
     }
 
     fn schema_of(conn: &rusqlite::Connection) -> Vec<(String, Option<String>)> {

@@ -29,10 +29,12 @@ impl Store {
     /// first bad line (every problem is reported) and leaves the store as it was; lenient
     /// mode skips bad lines and reports them as warnings.
     pub fn import_log(&mut self, text: &str, lenient: bool) -> Result<ImportReport> {
+        let mut phases = crate::bulk::Phases::new();
         let parsed = parse_log(text, lenient).map_err(StoreError::Log)?;
+        phases.mark("parse");
         let events = parsed.events.len();
         let mut warnings = parsed.warnings;
-        let applied = self.apply_numbered(parsed.events, lenient)?;
+        let applied = self.apply_phased(parsed.events, lenient, |_| Ok(()), &mut phases)?;
         self.fill_report_evidence()?;
         warnings.extend(applied.warnings);
         warnings.sort_by_key(|w| w.line);

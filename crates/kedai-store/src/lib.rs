@@ -26,6 +26,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use automation::{RuleTest, Suggested, TagWordEdit};
+pub use bulk::skip_sqlite_memory_stats;
 pub use error::StoreError;
 pub use eventlog::ImportReport;
 pub use inbox::InboxQuery;

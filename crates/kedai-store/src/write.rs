@@ -2,7 +2,7 @@
 //! changes nothing; every conversation whose facts changed has its clock recomputed in
 //! the same transaction, and the change feed records it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use kedai_core::clock::{self, ShopContext};
 use kedai_core::history::{ConversationFacts, HistoryBuilder, LineError, ShopHistory};
@@ -66,6 +66,17 @@ impl Store {
         lenient: bool,
         also: impl FnOnce(&Transaction<'_>) -> Result<()>,
     ) -> Result<Applied> {
+        self.apply_phased(events, lenient, also, &mut bulk::Phases::new())
+    }
+
+    /// As [`Store::apply_with`], timing its phases.
+    pub(crate) fn apply_phased(
+        &mut self,
+        events: impl IntoIterator<Item = (usize, Event)>,
+        lenient: bool,
+        also: impl FnOnce(&Transaction<'_>) -> Result<()>,
+        phases: &mut bulk::Phases,
+    ) -> Result<Applied> {
         let mut builder = HistoryBuilder::new().lenient(lenient);
         for (shop, _) in self.shops()? {
             builder.known_shop(shop);
@@ -96,10 +107,12 @@ impl Store {
                 builder.known_conversation(shop, conversation, &buyer);
             }
         }
+        builder.reserve(events.len());
         for (line, e) in events {
             builder.add(line, e);
         }
         let (mut history, warnings) = builder.build().map_err(StoreError::Log)?;
+        phases.mark("history");
         let tx = self.conn.transaction()?;
         let only_created = !tx
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM conversations)")?
@@ -107,13 +120,17 @@ impl Store {
         // A large load into an empty store builds its secondary indexes once at the end.
         let deferred = bulk::defer_indexes(&tx, only_created, &history)?;
         let cache = deferred.as_ref().map(bulk::Deferred::cache_size);
-        let written = write_batch(tx, &mut history, only_created, deferred, also);
+        phases.mark("begin");
+        let written = write_batch(tx, &mut history, only_created, deferred, also, phases);
         if let Some(cache) = cache {
             // Committed or rolled back: the bulk load's page cache goes back to its size.
             self.conn.pragma_update(None, "cache_size", cache)?;
         }
         let (touched, recomputed) = written?;
         self.after_write(&touched, &recomputed)?;
+        phases.mark("after write");
+        drop(history);
+        phases.mark("free");
         let conversations = recomputed.values().map(Vec::len).sum();
         Ok(Applied {
             conversations,
@@ -181,15 +198,21 @@ fn write_batch(
     only_created: bool,
     deferred: Option<bulk::Deferred>,
     also: impl FnOnce(&Transaction<'_>) -> Result<()>,
+    phases: &mut bulk::Phases,
 ) -> Result<(Touched, Recomputed)> {
-    let touched = write_history(&tx, history, only_created)?;
+    let touched = write_history(&tx, history, only_created, phases)?;
+    phases.mark("write rows");
     let recomputed = derive::recompute(&tx, &touched)?;
+    phases.mark("recompute");
     record_changes(&tx, &touched, &recomputed)?;
+    phases.mark("changes");
     if let Some(deferred) = deferred {
         deferred.restore(&tx)?;
+        phases.mark("indexes");
     }
     also(&tx)?;
     tx.commit()?;
+    phases.mark("commit");
     Ok((touched, recomputed))
 }
 
@@ -197,6 +220,7 @@ fn write_history(
     tx: &Transaction<'_>,
     history: &mut History,
     only_created: bool,
+    phases: &mut bulk::Phases,
 ) -> Result<Touched> {
     let mut touched = Touched {
         only_created,
@@ -245,17 +269,26 @@ fn write_history(
                 shop: shop_id,
                 ctx,
                 clocks: ClockWriter::new(tx, shop_id, &settings)?,
-                message: tx.prepare_cached(MESSAGE_UPSERT)?,
+                // Into an empty store every message is new (the batch holds each id once).
+                message: tx.prepare_cached(if only_created {
+                    MESSAGE_INSERT
+                } else {
+                    MESSAGE_UPSERT
+                })?,
                 kinds: Vec::new(),
                 buyer_states: HashMap::new(),
                 stored_states,
                 batch_buyers: buyers,
                 created: Vec::new(),
                 latest: None,
+                ensured: HashSet::new(),
+                timing: phases.on(),
+                derive_time: Default::default(),
             };
             for conv in conversations.values_mut() {
                 w.write(conv, &mut touched)?;
             }
+            phases.add("(of which clocks)", w.derive_time);
             if !w.created.is_empty() {
                 derive::raise_latest(tx, shop_id, w.latest)?;
                 touched.derived.insert(shop_id.clone(), w.created);
@@ -362,6 +395,10 @@ fn ensure_buyer(tx: &Transaction<'_>, shop: &str, buyer: &str) -> Result<()> {
     Ok(())
 }
 
+const MESSAGE_INSERT: &str = "INSERT INTO messages (shop, id, cid, at, sender, kind, text, agent,
+         faq_chat_with_agent, platform_handled)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
 const MESSAGE_UPSERT: &str = "INSERT INTO messages (shop, id, cid, at, sender, kind, text, agent,
          faq_chat_with_agent, platform_handled)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -392,6 +429,11 @@ struct ConversationWriter<'t, 'b> {
     /// Conversations created (and derived), in cid order, and their latest fact.
     created: Vec<i64>,
     latest: Option<Ts>,
+    /// Buyers known to have their row (a buyer often has several conversations).
+    ensured: HashSet<String>,
+    /// Time deriving clocks, measured when phases are timed.
+    timing: bool,
+    derive_time: std::time::Duration,
 }
 
 impl ConversationWriter<'_, '_> {
@@ -418,7 +460,10 @@ impl ConversationWriter<'_, '_> {
                 )))
             }
             None => {
-                ensure_buyer(tx, shop, &conv.buyer)?;
+                if !self.ensured.contains(&conv.buyer) {
+                    ensure_buyer(tx, shop, &conv.buyer)?;
+                    self.ensured.insert(conv.buyer.clone());
+                }
                 // Every fact of a new conversation is in the batch; its buyer's states are
                 // the stored ones (this batch's included, written above).
                 if self.stored_states || self.batch_buyers.contains_key(&conv.buyer) {
@@ -430,9 +475,13 @@ impl ConversationWriter<'_, '_> {
                 } else {
                     conv.buyer_states.clear();
                 }
+                let started = self.timing.then(std::time::Instant::now);
                 conv.sort();
                 let clock = clock::derive(self.ctx, conv);
                 let latest = derive::latest_fact(conv);
+                if let Some(started) = started {
+                    self.derive_time += started.elapsed();
+                }
                 let cid = self
                     .clocks
                     .create(&conv.conversation, &conv.buyer, &clock, latest)?;
