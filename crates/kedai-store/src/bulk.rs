@@ -10,8 +10,9 @@ use rusqlite::{Connection, Transaction};
 
 use crate::{migrate, ImportReport, Result, Store, StoreError};
 
-/// Conversations in a batch from which building the indexes afterwards pays off.
-pub(crate) const BULK_CONVERSATIONS: usize = 5_000;
+/// Conversations in a batch from which building the indexes afterwards pays off. The unit
+/// tests take the same path with a smaller batch (a debug build imports slowly).
+pub(crate) const BULK_CONVERSATIONS: usize = if cfg!(test) { 500 } else { 5_000 };
 
 /// The tables whose secondary indexes are deferred: none of them is read through those
 /// indexes while a batch into an empty store is written. `messages` keeps its index on
@@ -288,7 +289,7 @@ mod tests {
 
     #[test]
     fn a_bulk_load_stores_what_row_by_row_writes_store() {
-        let (head, rest) = copies(14);
+        let (head, rest) = copies(2);
         let all = format!("{head}{rest}");
         let mut bulk = Store::open_in_memory().unwrap();
         let fresh = schema(&bulk);
@@ -347,7 +348,7 @@ mod tests {
 
     #[test]
     fn a_failed_bulk_load_leaves_the_indexes_as_they_were() {
-        let (head, rest) = copies(14);
+        let (head, rest) = copies(2);
         let history = {
             let parsed = kedai_core::history::parse_log(&format!("{head}{rest}"), false).unwrap();
             let mut b = kedai_core::history::HistoryBuilder::new();
@@ -405,7 +406,7 @@ mod tests {
 
     #[test]
     fn a_new_file_import_stores_what_an_import_into_an_open_store_stores() {
-        let (head, rest) = copies(14);
+        let (head, rest) = copies(2);
         let all = format!("{head}{rest}");
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new.sqlite");
@@ -437,7 +438,7 @@ mod tests {
 
     #[test]
     fn a_refused_new_file_import_leaves_no_file() {
-        let (head, rest) = copies(14);
+        let (head, rest) = copies(2);
         let bad = format!("{head}{rest}{{\"type\":\"message\"\n");
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new.sqlite");
@@ -455,11 +456,11 @@ mod tests {
 
     #[test]
     fn an_import_into_a_store_holding_a_bulk_load_gives_what_one_import_gives() {
-        let (head, rest) = copies(28);
+        let (head, rest) = copies(4);
         let lines: Vec<&str> = rest.lines().collect();
-        // `rest` is 27 copies of the same lines: with the first 13, the first import holds
-        // 14 copies (a bulk load, as in the test above); the second the other 14.
-        let cut = lines.len() / 27 * 13;
+        // `rest` is 3 copies of the same lines: with the first 1, the first import holds 2
+        // copies (a bulk load, as in the test above); the second the other 2.
+        let cut = lines.len() / 3;
         let first = format!("{head}{}\n", lines[..cut].join("\n"));
         let second = format!("{}\n", lines[cut..].join("\n"));
         let dir = tempfile::tempdir().unwrap();
