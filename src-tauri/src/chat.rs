@@ -425,7 +425,14 @@ pub async fn order_search(state: State<'_, AppState>, prefix: String) -> Res<Vec
         .collect())
 }
 
-/// Start a chat from an order: the platform's rule and the buyer's chat to open.
+/// How long "start a chat" waits for the shop's sync to open a conversation on the platform.
+const OPEN_WAIT: WallDuration = WallDuration::from_secs(20);
+/// How often it looks at the request meanwhile.
+const OPEN_POLL: WallDuration = WallDuration::from_millis(250);
+
+/// Start a chat from an order: the platform's rule and the buyer's chat to open. With no
+/// chat stored yet, the shop's sync asks the platform to open one (TikTok Shop, Lazada) and
+/// this waits for it, up to 20 s; Shopee has no such call.
 #[tauri::command]
 pub async fn chat_from_order(
     state: State<'_, AppState>,
@@ -433,24 +440,82 @@ pub async fn chat_from_order(
     order: String,
 ) -> Res<OrderChatView> {
     let now = state.clock.now();
-    let c = state
-        .db
-        .call(move |s| s.chat_from_order(&shop, &order, now))
-        .await??;
-    let reason = match (&c.conversation, c.eligibility.allowed) {
-        (None, true) => format!(
-            "{} There is no chat with this buyer yet, and opening a new one on the platform is not supported by sync yet.",
-            c.eligibility.reason
-        ),
-        _ => c.eligibility.reason.clone(),
+    let (c, platform) = {
+        let shop = shop.clone();
+        let order = order.clone();
+        state
+            .db
+            .call(move |s| -> kedai_store::Result<_> {
+                let platform = s.shop(&shop)?.0.platform;
+                Ok((s.chat_from_order(&shop, &order, now)?, platform))
+            })
+            .await??
     };
-    Ok(OrderChatView {
-        allowed: c.eligibility.allowed && c.conversation.is_some(),
-        conversation: c.conversation.filter(|_| c.eligibility.allowed),
-        shop: c.shop,
-        buyer: c.buyer,
+    let view = |allowed: bool, reason: String, conversation: Option<String>| OrderChatView {
+        allowed,
+        conversation,
+        shop: c.shop.clone(),
+        buyer: c.buyer.clone(),
         reason,
-    })
+    };
+    if !c.eligibility.allowed || c.conversation.is_some() {
+        return Ok(view(
+            c.eligibility.allowed,
+            c.eligibility.reason.clone(),
+            c.conversation.clone().filter(|_| c.eligibility.allowed),
+        ));
+    }
+    if platform == kedai_core::Platform::Shopee {
+        return Ok(view(
+            false,
+            "There is no chat with this buyer yet, and Shopee's chat API has no call for a seller to open one: the buyer has to write to the shop first.".into(),
+            None,
+        ));
+    }
+    // no chat yet: the shop's sync opens one on the platform
+    let id = state
+        .db
+        .call(move |s| s.request_open(&shop, &order, now))
+        .await??;
+    crate::sync::sync_now();
+    let started = Instant::now();
+    loop {
+        let r = state.db.call(move |s| s.open_request(id)).await??;
+        match r.state {
+            kedai_store::open::OpenState::Opened => {
+                return Ok(view(
+                    true,
+                    format!(
+                        "{} There was no chat with this buyer yet: {} opened one.",
+                        c.eligibility.reason,
+                        platform.label()
+                    ),
+                    r.conversation,
+                ))
+            }
+            kedai_store::open::OpenState::Failed => {
+                return Ok(view(false, r.error.unwrap_or_default(), None))
+            }
+            kedai_store::open::OpenState::Pending if started.elapsed() >= OPEN_WAIT => {
+                let reason = format!(
+                    "There is no chat with this buyer yet, and the shop's sync did not open one within {} s (it is offline, busy with a first sync, or the shop needs reconnecting). Try again in a moment.",
+                    OPEN_WAIT.as_secs()
+                );
+                let (why, at) = (reason.clone(), state.clock.now());
+                state
+                    .db
+                    .call(move |s| s.open_request_failed(id, &why, at))
+                    .await??;
+                // the sync may have opened it meanwhile
+                let r = state.db.call(move |s| s.open_request(id)).await??;
+                if r.state == kedai_store::open::OpenState::Opened {
+                    return Ok(view(true, c.eligibility.reason.clone(), r.conversation));
+                }
+                return Ok(view(false, reason, None));
+            }
+            kedai_store::open::OpenState::Pending => tokio::time::sleep(OPEN_POLL).await,
+        }
+    }
 }
 
 #[cfg(test)]

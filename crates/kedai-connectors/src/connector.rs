@@ -49,6 +49,27 @@ pub trait Connector: Send + Sync {
         })
     }
 
+    /// Opens a conversation with `buyer` from their order `order_id` (issue 7, "start a chat
+    /// from an order") and answers the platform's record of it: its id, with the buyer, and
+    /// nothing else known yet (its messages are read with `list_messages`). The platform
+    /// answers the buyer's existing conversation when there is one. TikTok Shop opens one by
+    /// buyer, Lazada by order (at most 30 days old); Shopee documents no such call, so the
+    /// default answers `Unsupported`.
+    fn open_conversation<'a>(
+        &'a self,
+        _buyer: &'a str,
+        _order_id: &'a str,
+    ) -> BoxFuture<'a, Conversation> {
+        let platform = self.platform().as_str();
+        Box::pin(async move {
+            Err(Error::Unsupported {
+                platform,
+                what: "opening a conversation from an order (its chat API has no such call; the buyer has to write first)"
+                    .into(),
+            })
+        })
+    }
+
     /// Marks the buyer's messages read up to `last_message_id`.
     fn mark_read<'a>(
         &'a self,
@@ -69,6 +90,21 @@ pub trait Connector: Send + Sync {
     /// The platform's own performance figures for `[from, to)`, `None` where the platform
     /// publishes none (Lazada).
     fn performance(&self, from: NaiveDate, to: NaiveDate) -> BoxFuture<'_, Option<Performance>>;
+}
+
+/// The record of a conversation just opened with `buyer`: its id and buyer, nothing read yet.
+pub(crate) fn opened(platform: Platform, id: String, buyer: &str) -> Conversation {
+    Conversation {
+        platform,
+        id,
+        buyer: buyer.to_owned(),
+        buyer_im_id: None,
+        last_message_at: None,
+        last_message_id: None,
+        unread_count: 0,
+        buyer_name: None,
+        buyer_avatar: None,
+    }
 }
 
 /// Whatever a to-the-end pull collected, de-duplicated by id (the platform may serve a page

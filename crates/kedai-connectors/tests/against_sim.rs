@@ -596,3 +596,73 @@ async fn tiktok_uploads_a_pasted_image_and_sends_it_the_others_say_they_cannot()
     }
     h.stop().await;
 }
+
+/// Start a chat from an order (issue 7): TikTok Shop opens a conversation by buyer, Lazada
+/// by order, each answering the buyer's conversation; an unknown buyer or order is the
+/// platform's refusal; Shopee has no such call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tiktok_and_lazada_open_a_conversation_from_an_order_and_shopee_cannot() {
+    let h = sim(17, 6).await;
+    let base = h.base_url();
+    let truth: Vec<Event> = admin_get(&base, "/_sim/events")
+        .await
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("an event line"))
+        .collect();
+    for p in PLATFORMS {
+        let (local, c) = connect(&base, p, fast_options(p)).await;
+        let order = truth
+            .iter()
+            .filter_map(|e| match e {
+                Event::Order(o) if o.shop == local => Some(o.clone()),
+                _ => None,
+            })
+            .max_by_key(|o| o.at)
+            .expect("the shop has orders");
+        let opened = c.open_conversation(&order.buyer, &order.id).await;
+        if p == Platform::Shopee {
+            let e = opened.unwrap_err();
+            assert_eq!(e.kind(), "unsupported", "{e}");
+            continue;
+        }
+        let conv = opened.unwrap_or_else(|e| panic!("{p}: {e}"));
+        let want = truth
+            .iter()
+            .find_map(|e| match e {
+                Event::Message(m) if m.shop == local && m.buyer == order.buyer => {
+                    Some(m.conversation.clone())
+                }
+                _ => None,
+            })
+            .expect("the buyer's conversation");
+        assert_eq!(
+            (conv.id.as_str(), conv.buyer.as_str()),
+            (want.as_str(), order.buyer.as_str()),
+            "{p}"
+        );
+        // the record serves to read and to send
+        let msgs = all_messages(c.as_ref(), &conv, Cursor::Start, None)
+            .await
+            .unwrap();
+        assert!(!msgs.items.is_empty(), "{p}: the buyer's history");
+        let sent = c
+            .send(
+                &conv,
+                &Outgoing::Text {
+                    text: "About your order".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(!sent.message_id.is_empty());
+        // the platform's refusal
+        let e = match p {
+            Platform::Tiktok => c.open_conversation("7000000000000000001", &order.id).await,
+            _ => c.open_conversation(&order.buyer, "999999999").await,
+        }
+        .unwrap_err();
+        assert!(matches!(e, Error::Platform { .. }), "{p}: {e}");
+    }
+    h.stop().await;
+}

@@ -13,6 +13,8 @@ mod error;
 mod eventlog;
 mod inbox;
 mod migrate;
+// Starting a chat from an order: the requests to open a conversation on the platform.
+pub mod open;
 mod read;
 mod rows;
 // The desktop Settings page's writes and the offline metrics review.

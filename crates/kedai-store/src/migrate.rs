@@ -14,6 +14,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (6, include_str!("../migrations/0006_chat.sql")),
     (9, include_str!("../migrations/0009_buyer_profile.sql")),
     (10, include_str!("../migrations/0010_outbox_image.sql")),
+    (11, include_str!("../migrations/0011_open_requests.sql")),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {

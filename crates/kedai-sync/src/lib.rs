@@ -2,11 +2,12 @@
 //!
 //! One tokio task per shop: a pass from the persisted cursor (the first one backfills the
 //! last 30 days), each listing page applied with its messages and the advanced cursor in one
-//! transaction, then the shop's waiting replies, then a wait of one poll interval (or until
-//! [`Sync::sync_now`]). A crash at any point resumes from the stored cursor; every write is an
-//! upsert keyed by platform id, so a page applied twice changes nothing. Records that cannot
-//! be read are quarantined and the rest of their page is applied. Errors back off with
-//! jitter; a shop whose tokens are refused shows "needs reconnecting" while the others go on.
+//! transaction, then the chats the app asked to open, then the shop's waiting replies, then
+//! a wait of one poll interval (or until [`Sync::sync_now`]). A crash at any point resumes
+//! from the stored cursor; every write is an upsert keyed by platform id, so a page applied
+//! twice changes nothing. Records that cannot be read are quarantined and the rest of their
+//! page is applied. Errors back off with jitter; a shop whose tokens are refused shows
+//! "needs reconnecting" while the others go on.
 
 pub mod clock;
 pub mod config;
@@ -336,8 +337,15 @@ impl Worker {
     /// A pass, then the outbox (even when the pass failed, unless the tokens were refused).
     async fn step(&mut self) -> Result<(PassReport, usize), SyncError> {
         let pass = self.sync.pass().await;
-        let outbox = match &pass {
+        // chats the app asked to open (start a chat from an order), before the outbox: a
+        // reply queued into one just opened goes out in the same step
+        let opened = match &pass {
             Err(e) if e.needs_reconnect() => Ok(0),
+            _ => self.sync.open_requests().await,
+        };
+        let outbox = match (&pass, opened) {
+            (Err(e), _) if e.needs_reconnect() => Ok(0),
+            (_, Err(e)) => Err(e),
             _ => self.sync.outbox().await,
         };
         // the replies just sent: read their platform copies now, not a poll later

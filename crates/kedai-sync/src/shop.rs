@@ -107,6 +107,23 @@ fn plain_fields(raw: &str) -> String {
     }
 }
 
+/// Why a platform did not open a conversation, in words for the agent.
+fn refusal(platform: kedai_core::Platform, e: &WireError) -> String {
+    let label = platform.label();
+    match e {
+        WireError::Unsupported { .. } => format!(
+            "{label} offers no way for a seller to open a chat: the buyer has to write to the shop first."
+        ),
+        WireError::Platform { message, .. } if !message.trim().is_empty() => {
+            format!("{label} did not open a chat with this buyer: {message}")
+        }
+        WireError::AuthExpired => {
+            format!("{label} refused the shop's access: reconnect the shop in Settings → Shops.")
+        }
+        other => format!("{label} did not open a chat with this buyer ({other})."),
+    }
+}
+
 /// How many times a listing may serve the same cursor in one pass before it is an error.
 const MAX_CURSOR_REPEATS: u32 = 8;
 
@@ -413,6 +430,88 @@ impl ShopSync {
             });
         }
         Ok(())
+    }
+
+    /// Opens the conversations the app asked for (issue 7, start a chat from an order with a
+    /// buyer who has none yet), oldest request first: the platform opens it (or answers the
+    /// buyer's existing one), its messages are read like any conversation's, and the request
+    /// records the conversation or the platform's reason. The number opened. Refused tokens
+    /// stop the round, as they stop the outbox.
+    pub async fn open_requests(&self) -> Result<usize, SyncError> {
+        let shop = self.shop.clone();
+        let pending = self
+            .db
+            .call(move |s| s.open_requests_pending(&shop))
+            .await?;
+        let mut opened = 0;
+        for req in pending {
+            match self
+                .connector
+                .open_conversation(&req.buyer, &req.order)
+                .await
+            {
+                Ok(c) => {
+                    self.store_opened(req.id, c).await?;
+                    opened += 1;
+                }
+                Err(e) => {
+                    let reason = refusal(self.connector.platform(), &e);
+                    let (id, now) = (req.id, self.clock.now());
+                    self.db
+                        .call(move |s| s.open_request_failed(id, &reason, now))
+                        .await?;
+                    if matches!(e, WireError::AuthExpired) {
+                        return Err(e.into());
+                    }
+                }
+            }
+        }
+        Ok(opened)
+    }
+
+    /// Reads the conversation just opened and stores it with the request's outcome. A
+    /// conversation whose messages cannot be read now is stored all the same, marked to be
+    /// read again: it is open on the platform, and a reply can go out.
+    async fn store_opened(&self, request: i64, opened: Conversation) -> Result<(), SyncError> {
+        let (shop, id) = (self.shop.clone(), opened.id.clone());
+        let known = self
+            .db
+            .call(move |s| s.sync_conversation(&shop, &id))
+            .await?;
+        // the listing's record, when the pass has one, says more than the bare answer
+        let c = known
+            .and_then(|k| serde_json::from_str::<Conversation>(&k.wire).ok())
+            .filter(|k| k.buyer == opened.buyer)
+            .unwrap_or(opened);
+        let now = self.clock.now();
+        let mut out = SyncPage {
+            shop: self.shop.clone(),
+            now: Some(now),
+            ..Default::default()
+        };
+        let read = self
+            .conversation(&c, self.horizon(now), &mut out, now)
+            .await;
+        let record = match &read {
+            Ok(()) => out
+                .conversations
+                .last()
+                .cloned()
+                .unwrap_or_else(|| record_of(&c, false)),
+            Err(_) => {
+                let r = record_of(&c, true);
+                out.conversations.push(r.clone());
+                r
+            }
+        };
+        self.db.call(move |s| s.apply_sync_page(out)).await?;
+        self.db
+            .call(move |s| s.open_request_opened(request, &record, now))
+            .await?;
+        match read {
+            Err(e) if e.needs_reconnect() => Err(e),
+            _ => Ok(()),
+        }
     }
 
     /// Delivers the shop's waiting replies, oldest first. A conversation whose reply fails

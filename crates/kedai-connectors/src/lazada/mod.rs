@@ -240,6 +240,24 @@ impl Connector for LazadaConnector {
         })
     }
 
+    fn open_conversation<'a>(
+        &'a self,
+        buyer: &'a str,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Conversation> {
+        Box::pin(async move {
+            let mut req =
+                ApiRequest::get("session.open", "/im/session/open").param("order_id", order_id);
+            req.method = reqwest::Method::POST;
+            let data = self.call(req).await?;
+            let id = data
+                .get("session_id")
+                .and_then(id)
+                .ok_or_else(|| Error::malformed("lazada open session: no session_id"))?;
+            Ok(crate::connector::opened(Platform::Lazada, id, buyer))
+        })
+    }
+
     fn mark_read<'a>(
         &'a self,
         conversation: &'a Conversation,

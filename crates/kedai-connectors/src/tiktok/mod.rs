@@ -288,6 +288,25 @@ impl Connector for TiktokConnector {
         })
     }
 
+    fn open_conversation<'a>(
+        &'a self,
+        buyer: &'a str,
+        _order_id: &'a str,
+    ) -> BoxFuture<'a, Conversation> {
+        Box::pin(async move {
+            let body = json!({ "buyer_user_id": buyer });
+            let data = self
+                .call(ApiRequest::post(
+                    "conversations.create",
+                    "/customer_service/202309/conversations",
+                    &body,
+                ))
+                .await?;
+            let id = crate::value::req_id(&data, "conversation_id", "tiktok create conversation")?;
+            Ok(crate::connector::opened(Platform::Tiktok, id, buyer))
+        })
+    }
+
     fn mark_read<'a>(
         &'a self,
         conversation: &'a Conversation,
