@@ -873,6 +873,57 @@ mod tests {
         }
     }
 
+    /// Due soon reads its own index and sorts; its page must be the All page's due-soon
+    /// rows, in the same order, in every scope.
+    #[test]
+    fn the_due_soon_page_is_the_all_pages_due_soon_rows_in_order() {
+        let s = store();
+        s.classify_all().unwrap();
+        let scopes = [
+            Scope::default(),
+            Scope {
+                shop: Some("tt-my".into()),
+                ..Scope::default()
+            },
+            Scope {
+                search: Some("parcel".into()),
+                ..Scope::default()
+            },
+        ];
+        let mut seen = 0;
+        for now in [
+            "2026-07-18T20:30:00+08:00",
+            "2026-07-18T21:30:00+08:00",
+            "2026-07-19T07:30:00+08:00",
+            "2026-07-19T09:00:00+08:00",
+        ] {
+            let now = at(now);
+            s.inbox_counts(None, now).unwrap();
+            for scope in &scopes {
+                let key = |r: &AppRow| (r.shop.clone(), r.conversation.clone());
+                let due: Vec<_> = s
+                    .app_inbox(scope, Filter::DueSoon, now, 0, 100)
+                    .unwrap()
+                    .iter()
+                    .map(key)
+                    .collect();
+                let all: Vec<_> = s
+                    .app_inbox(scope, Filter::All, now, 0, 100)
+                    .unwrap()
+                    .iter()
+                    .filter(|r| r.due_soon)
+                    .map(key)
+                    .collect();
+                assert_eq!(due, all, "{scope:?} at {now}");
+                seen += due.len();
+            }
+        }
+        assert!(
+            seen > 0,
+            "no instant had a chat due soon: the test checks nothing"
+        );
+    }
+
     #[test]
     fn the_list_is_in_deadline_order_with_the_last_message_as_preview() {
         let s = store();
