@@ -15,6 +15,8 @@ cleanup() {
   [ -n "${SIM_PID:-}" ] && kill -TERM "$SIM_PID" 2>/dev/null || true
   [ -n "${XVFB_PID:-}" ] && kill -TERM "$XVFB_PID" 2>/dev/null || true
   sleep 1
+  # The database copy and the event log (about 170 MB) would otherwise stay in /tmp.
+  rm -rf "$WORK"
 }
 trap cleanup EXIT
 

@@ -65,24 +65,58 @@ pub async fn inbox_page(state: State<'_, AppState>, query: InboxQuery) -> Res<In
     let filter = query.filter()?;
     let now = state.clock.now();
     let (offset, limit) = (query.offset, query.limit.min(500));
-    let (rows, counts) = state
+    let with_counts = query.counts;
+    let asked = std::time::Instant::now();
+    let (rows, counts, times) = state
         .db
         .call(move |s| -> kedai_store::Result<_> {
+            let start = std::time::Instant::now();
             let rows = s.app_inbox(&scope, filter, now, offset as usize, limit as usize)?;
-            Ok((rows, s.app_counts(&scope, now)?))
+            let listed = std::time::Instant::now();
+            let counts = if with_counts {
+                Some(s.app_counts(&scope, now)?)
+            } else {
+                None
+            };
+            let times = (
+                start.duration_since(asked),
+                listed - start,
+                listed.elapsed(),
+            );
+            Ok((rows, counts, times))
         })
         .await??;
-    let total = counts
-        .iter()
-        .find(|(f, _)| *f == filter)
-        .map_or(0, |(_, n)| *n);
-    Ok(InboxPage {
+    let total = counts.map(|c| {
+        let n = c.iter().find(|(f, _)| *f == filter).map_or(0, |(_, n)| *n);
+        u32::try_from(n).unwrap_or(u32::MAX)
+    });
+    let page = InboxPage {
         now: ms(now),
         offset,
-        total: u32::try_from(total).unwrap_or(u32::MAX),
+        total,
         rows: rows.into_iter().map(Row::from).collect(),
-        counts: crate::dto::counts(counts),
-    })
+        counts: counts.map(crate::dto::counts).unwrap_or_default(),
+    };
+    if bench() {
+        let (queued, list, counted) = times;
+        eprintln!(
+            "KEDAI_BENCH inbox_page {} offset {offset}: queued {:.1} ms, list {:.1} ms, counts {:.1} ms, command {:.1} ms, {} bytes of JSON",
+            query.filter,
+            queued.as_secs_f64() * 1e3,
+            list.as_secs_f64() * 1e3,
+            counted.as_secs_f64() * 1e3,
+            asked.elapsed().as_secs_f64() * 1e3,
+            serde_json::to_string(&page).map_or(0, |j| j.len()),
+        );
+    }
+    Ok(page)
+}
+
+/// Whether the app runs under the desktop benchmark (`KEDAI_BENCH`): commands then print
+/// where their time went.
+pub fn bench() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("KEDAI_BENCH").is_some())
 }
 
 #[tauri::command]

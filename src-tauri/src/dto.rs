@@ -58,6 +58,10 @@ pub struct InboxQuery {
     pub search: Option<String>,
     pub offset: u32,
     pub limit: u32,
+    /// Whether to count every filter of the scope too (with `total`). The UI asks once per
+    /// refresh, not for each page it scrolls to: a scoped count is a pass over the scope.
+    #[serde(default)]
+    pub counts: bool,
 }
 
 impl InboxQuery {
@@ -174,12 +178,14 @@ pub fn counts(c: [(Filter, u64); 7]) -> Vec<Count> {
         .collect()
 }
 
-/// A page of the list, with the counts of every filter in the same scope, at `now`.
+/// A page of the list at `now`; when the query asked for counts, with the counts of every
+/// filter in the same scope and the list's length (`total`), else `counts` is empty and
+/// `total` null.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct InboxPage {
     pub now: f64,
     pub offset: u32,
-    pub total: u32,
+    pub total: Option<u32>,
     pub rows: Vec<Row>,
     pub counts: Vec<Count>,
 }

@@ -15,13 +15,18 @@ filter: string, shop: string | null, platform: string | null, agent: string | nu
 /**
  * `pre_purchase`, `logistics`, `aftersales`.
  */
-category: string | null, priority: boolean, search: string | null, offset: number, limit: number, };
+category: string | null, priority: boolean, search: string | null, offset: number, limit: number, 
+/**
+ * Whether to count every filter of the scope too (with `total`). The UI asks once per
+ * refresh, not for each page it scrolls to: a scoped count is a pass over the scope.
+ */
+counts: boolean, };
 
 export type Row = { shop: string, shop_name: string | null, platform: string, conversation: string, buyer: string, buyer_name: string | null, opened_at: number | null, deadline: number | null, due_soon_at: number | null, policy: string | null, weekend_moved: boolean, overdue: boolean, due_soon: boolean, unreplied: boolean, unread: boolean, starred: boolean, closed: boolean, last_message_at: number | null, preview_from: string | null, preview_kind: string | null, preview: string | null, agent: string | null, category: string | null, priority: boolean, };
 
 export type Count = { filter: string, count: number, };
 
-export type InboxPage = { now: number, offset: number, total: number, rows: Array<Row>, counts: Array<Count>, };
+export type InboxPage = { now: number, offset: number, total: number | null, rows: Array<Row>, counts: Array<Count>, };
 
 export type Message = { id: string, at: number, from: string, kind: string, text: string | null, agent: string | null, };
 
