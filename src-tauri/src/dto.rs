@@ -111,6 +111,8 @@ pub struct Row {
     pub conversation: String,
     pub buyer: String,
     pub buyer_name: Option<String>,
+    /// The buyer's avatar (`https:` only); the initials stand in when absent or not loaded.
+    pub buyer_avatar: Option<String>,
     pub opened_at: Option<f64>,
     pub deadline: Option<f64>,
     pub due_soon_at: Option<f64>,
@@ -140,6 +142,7 @@ impl From<AppRow> for Row {
             conversation: r.conversation,
             buyer: r.buyer,
             buyer_name: r.buyer_name,
+            buyer_avatar: r.buyer_avatar,
             opened_at: r.opened_at.map(ms),
             deadline: r.deadline.map(ms),
             due_soon_at: r.due_soon_at.map(ms),

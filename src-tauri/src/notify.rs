@@ -57,7 +57,7 @@ pub fn plan(crossings: &[(Crossing, String)]) -> Vec<Note> {
             let names: Vec<_> = these
                 .iter()
                 .take(3)
-                .map(|(c, _)| c.buyer.as_str())
+                .map(|(c, _)| c.buyer_name.as_deref().unwrap_or(&c.buyer))
                 .collect();
             notes.push(Note {
                 summary: format!("{} chats {}", these.len(), title.to_lowercase()),
@@ -71,7 +71,7 @@ pub fn plan(crossings: &[(Crossing, String)]) -> Vec<Note> {
         } else {
             for (c, shop_name) in these {
                 notes.push(Note {
-                    summary: format!("{title}: {}", c.buyer),
+                    summary: format!("{title}: {}", c.buyer_name.as_deref().unwrap_or(&c.buyer)),
                     body: format!("{shop_name} · chat {}", c.conversation),
                     chat: Some((c.shop.clone(), c.conversation.clone())),
                 });
@@ -210,6 +210,7 @@ mod tests {
                 shop: "tt-my".into(),
                 conversation: conv.into(),
                 buyer: format!("buyer-{conv}"),
+                buyer_name: None,
                 deadline: Utc.with_ymd_and_hms(2026, 7, 18, 14, 0, 0).unwrap(),
                 state,
             },

@@ -158,6 +158,8 @@ pub struct AppRow {
     pub conversation: String,
     pub buyer: String,
     pub buyer_name: Option<String>,
+    /// The buyer's avatar (`https:`), as the platform's listing gave it.
+    pub buyer_avatar: Option<String>,
     pub opened_at: Option<Ts>,
     pub deadline: Option<Ts>,
     pub due_soon_at: Option<Ts>,
@@ -196,6 +198,8 @@ pub struct Crossing {
     pub shop: String,
     pub conversation: String,
     pub buyer: String,
+    /// The buyer's name where the platform gave one.
+    pub buyer_name: Option<String>,
     pub deadline: Ts,
     /// `due_soon` or `overdue`.
     pub state: &'static str,
@@ -349,6 +353,7 @@ fn app_row(r: &Row<'_>, now: i64) -> Result<AppRow> {
         conversation: r.get("conversation")?,
         buyer: r.get("buyer")?,
         buyer_name: r.get("buyer_name")?,
+        buyer_avatar: r.get("buyer_avatar")?,
         opened_at: ts_opt(r.get("open_opened_at")?),
         deadline: ts_opt(deadline),
         due_soon_at: ts_opt(due_soon_at),
@@ -399,7 +404,7 @@ impl Store {
         };
         let sql = format!(
             "SELECT c.shop, s.name AS shop_name, s.platform, c.conversation, c.buyer,
-                b.name AS buyer_name, c.open_opened_at, c.open_deadline, c.open_due_soon_at,
+                b.name AS buyer_name, b.avatar AS buyer_avatar, c.open_opened_at, c.open_deadline, c.open_due_soon_at,
                 c.open_policy, c.weekend_moved, c.unread, c.starred, c.closes_at,
                 c.last_message_at, m.agent, m.category, m.priority,
                 (SELECT sender FROM messages x WHERE x.cid = c.cid ORDER BY x.at DESC LIMIT 1) AS preview_from,
@@ -507,8 +512,9 @@ impl Store {
         let mut q = self.conn.prepare_cached(
             "SELECT c.shop, c.conversation, c.buyer, c.open_deadline,
                  CASE WHEN c.open_deadline >= ?1 AND c.open_deadline < ?2 THEN 'overdue'
-                      ELSE 'due_soon' END
+                      ELSE 'due_soon' END, b.name
              FROM conversations c
+             LEFT JOIN buyers b ON b.shop = c.shop AND b.buyer = c.buyer
              WHERE c.closes_at > ?2 AND c.open_deadline IS NOT NULL AND (
                  (c.open_deadline >= ?1 AND c.open_deadline < ?2) OR
                  (c.open_due_soon_at >= ?1 AND c.open_due_soon_at < ?2 AND c.open_deadline >= ?2))
@@ -520,6 +526,7 @@ impl Store {
                 shop: r.get(0)?,
                 conversation: r.get(1)?,
                 buyer: r.get(2)?,
+                buyer_name: r.get(5)?,
                 deadline: ts(r.get(3)?),
                 state: if state == "overdue" {
                     "overdue"

@@ -12,9 +12,9 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("../migrations/0004_desktop.sql")),
     (5, include_str!("../migrations/0005_automation_outbox.sql")),
     (6, include_str!("../migrations/0006_chat.sql")),
-    (9, include_str!("../migrations/0009_buyer_profile.sql")),
-    (10, include_str!("../migrations/0010_outbox_image.sql")),
-    (11, include_str!("../migrations/0011_open_requests.sql")),
+    (7, include_str!("../migrations/0007_buyer_profile.sql")),
+    (8, include_str!("../migrations/0008_outbox_image.sql")),
+    (9, include_str!("../migrations/0009_open_requests.sql")),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {

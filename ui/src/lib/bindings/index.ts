@@ -22,7 +22,11 @@ category: string | null, priority: boolean, search: string | null, offset: numbe
  */
 counts: boolean, };
 
-export type Row = { shop: string, shop_name: string | null, platform: string, conversation: string, buyer: string, buyer_name: string | null, opened_at: number | null, deadline: number | null, due_soon_at: number | null, policy: string | null, weekend_moved: boolean, overdue: boolean, due_soon: boolean, unreplied: boolean, unread: boolean, starred: boolean, closed: boolean, last_message_at: number | null, preview_from: string | null, preview_kind: string | null, preview: string | null, agent: string | null, category: string | null, priority: boolean, };
+export type Row = { shop: string, shop_name: string | null, platform: string, conversation: string, buyer: string, buyer_name: string | null, 
+/**
+ * The buyer's avatar (`https:` only); the initials stand in when absent or not loaded.
+ */
+buyer_avatar: string | null, opened_at: number | null, deadline: number | null, due_soon_at: number | null, policy: string | null, weekend_moved: boolean, overdue: boolean, due_soon: boolean, unreplied: boolean, unread: boolean, starred: boolean, closed: boolean, last_message_at: number | null, preview_from: string | null, preview_kind: string | null, preview: string | null, agent: string | null, category: string | null, priority: boolean, };
 
 export type Count = { filter: string, count: number, };
 
