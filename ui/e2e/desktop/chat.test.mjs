@@ -70,6 +70,8 @@ test('a guard warning on a phone number, then a clean reply goes queued → sent
   assert.ok(await app.exec(`return !!document.querySelector('.chat-window [data-rule="phone_number"]')`));
   await shot('chat-guard-warning');
 
+  const header = (shop, figure) => app.exec(`return document.querySelector('[data-shop="${shop}"] [data-figure="${figure}"]')?.dataset.detail ?? ''`);
+  const before = await header('tt-my', 'response_rate_12h');
   const reply = `E2E reply ${Date.now()}: yes, cash on delivery is available`;
   await typeReply(reply);
   await waitFor('the warning gone', () => app.exec(`return !document.querySelector('.chat-window mark')`), 10_000);
@@ -82,6 +84,8 @@ test('a guard warning on a phone number, then a clean reply goes queued → sent
     app.exec(`const l = [...document.querySelectorAll('.chat-window .line')].find((x) => x.textContent.includes(arguments[0]));
       return l && l.dataset.state === 'sent';`, [reply]), 45_000);
   await shot('chat-sent');
+  // The header's figure moves with it (numerator, pending).
+  await waitFor('the header figure to change', async () => (await header('tt-my', 'response_rate_12h')) !== before, 20_000);
 
   // Once on the platform.
   const log = await (await fetch(`${demo.sim_url}/_sim/events`)).text();
@@ -119,6 +123,11 @@ test('No response needed is reflected in the chat and exported as a mark', async
   const { conversation } = await injectAndOpen('sp-ph', 'buy followers cheap!!!');
   await waitFor('the tool enabled', () =>
     app.exec(`const b = document.querySelector('.chat-window [data-tool="no_response_needed"]'); return b && !b.disabled;`), 15_000);
+  const excluded = async () => {
+    const d = await app.exec(`return document.querySelector('[data-shop="sp-ph"] [data-figure="chat_response_rate"]')?.dataset.detail ?? ''`);
+    return Number(/no response needed (\d+)/.exec(d)?.[1] ?? 0);
+  };
+  const excludedBefore = await excluded();
   await app.exec(`document.querySelector('.chat-window [data-tool="no_response_needed"]').click()`);
   await waitFor('no open inquiry', () => app.exec(`return !!document.querySelector('.chat-window [data-inquiry="none"]')`), 15_000);
   const out = execFileSync(CLI, ['export', '--db', demo.db, '--shop', 'sp-ph'], { encoding: 'utf8', maxBuffer: 1 << 28 });
@@ -126,5 +135,10 @@ test('No response needed is reflected in the chat and exported as a mark', async
     out.split('\n').some((l) => l.includes('"type":"mark"') && l.includes('"no_response_needed"') && l.includes(`"conversation":"${conversation}"`)),
     'exported as a mark',
   );
+  // The exclusion is counted: in the header at once, and by the engine over the file.
+  await waitFor('the header to count the exclusion', async () => (await excluded()) > excludedBefore, 15_000);
+  const at = new Date(await app.exec('return Number(document.querySelector(".filters").dataset.countsAt)')).toISOString();
+  const m = JSON.parse(execFileSync(CLI, ['metrics', '--db', demo.db, '--at', at, '--shop', 'sp-ph', '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+  assert.ok(m.shops[0].metrics.chat_response_rate.excluded.no_response_needed >= 1, JSON.stringify(m.shops[0].metrics.chat_response_rate.excluded));
   await shot('chat-no-response-needed');
 });
