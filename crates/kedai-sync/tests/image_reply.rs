@@ -6,7 +6,6 @@ mod support;
 
 use kedai_core::{Kind, Platform};
 use kedai_store::{OutboxState, Store};
-use kedai_sync::{links_from_sim, once, Db};
 use support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -15,23 +14,13 @@ async fn a_pasted_image_reaches_tiktok_once_and_reads_back_as_an_image() {
     let base = h.base_url();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kedai.sqlite");
-    let (links, clock) = links_from_sim(&base, &fast()).await.unwrap();
-    once(Db::open(&path).unwrap(), links, clock, fast())
-        .await
-        .unwrap();
+    sync_once(&base, &path, fast()).await;
 
     let mut store = Store::open(&path).unwrap();
-    let shop_of = |p: Platform| {
-        store
-            .shops()
-            .unwrap()
-            .into_iter()
-            .find(|(s, _)| s.platform == p)
-            .unwrap()
-            .0
-            .shop
-    };
-    let (tt, sp) = (shop_of(Platform::Tiktok), shop_of(Platform::Shopee));
+    let (tt, sp) = (
+        shop_of(&store, Platform::Tiktok),
+        shop_of(&store, Platform::Shopee),
+    );
     let conv_of = |store: &Store, shop: &str| -> String {
         store
             .connection()
@@ -61,10 +50,7 @@ async fn a_pasted_image_reaches_tiktok_once_and_reads_back_as_an_image() {
         .is_err());
     drop(store);
 
-    let (links, clock) = links_from_sim(&base, &fast()).await.unwrap();
-    once(Db::open(&path).unwrap(), links, clock, fast())
-        .await
-        .unwrap();
+    sync_once(&base, &path, fast()).await;
     let store = Store::open(&path).unwrap();
     let entry = store
         .outbox(Some(&tt), Some(&conv))

@@ -10,7 +10,7 @@ use std::time::Duration;
 use kedai_core::{Event, Order, Platform};
 use kedai_store::open::OpenState;
 use kedai_store::{OutboxState, Store};
-use kedai_sync::{links_from_sim, once, Db, SyncOptions};
+use kedai_sync::SyncOptions;
 use support::*;
 
 /// A backfill of one hour: the simulator's history (14 days) stays on the platform, so the
@@ -28,23 +28,10 @@ async fn a_chat_opened_from_an_order_is_stored_and_takes_a_reply() {
     let base = h.base_url();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kedai.sqlite");
-    let (links, clock) = links_from_sim(&base, &short()).await.unwrap();
-    once(Db::open(&path).unwrap(), links, clock, short())
-        .await
-        .unwrap();
+    sync_once(&base, &path, short()).await;
 
     let truth = events(&truth_log(&base).await);
     let mut store = Store::open(&path).unwrap();
-    let shop_of = |store: &Store, p: Platform| {
-        store
-            .shops()
-            .unwrap()
-            .into_iter()
-            .find(|(s, _)| s.platform == p)
-            .unwrap()
-            .0
-            .shop
-    };
     let stored_chats = |store: &Store, shop: &str, buyer: &str| -> u32 {
         store
             .connection()
@@ -101,10 +88,7 @@ async fn a_chat_opened_from_an_order_is_stored_and_takes_a_reply() {
     let unknown = store.request_open(&tt, "no-such-buyer", h.now()).unwrap();
     drop(store);
 
-    let (links, clock) = links_from_sim(&base, &short()).await.unwrap();
-    once(Db::open(&path).unwrap(), links, clock, short())
-        .await
-        .unwrap();
+    sync_once(&base, &path, short()).await;
 
     let mut store = Store::open(&path).unwrap();
     let mut replies = Vec::new();
@@ -141,10 +125,7 @@ async fn a_chat_opened_from_an_order_is_stored_and_takes_a_reply() {
     assert!(why.starts_with("TikTok Shop did not open a chat"), "{why}");
     drop(store);
 
-    let (links, clock) = links_from_sim(&base, &short()).await.unwrap();
-    once(Db::open(&path).unwrap(), links, clock, short())
-        .await
-        .unwrap();
+    sync_once(&base, &path, short()).await;
     let store = Store::open(&path).unwrap();
     let truth = events(&truth_log(&base).await);
     for (shop, conv, text, entry) in &replies {

@@ -7,10 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use kedai_connectors::RetryPolicy;
+use kedai_core::Platform;
 use kedai_core::{Event, Message};
 use kedai_sim::{SimConfig, SimHandle};
 use kedai_store::Store;
-use kedai_sync::SyncOptions;
+use kedai_sync::{links_from_sim, once, Db, SyncOptions};
 use serde_json::Value;
 
 pub async fn sim(config: SimConfig) -> SimHandle {
@@ -132,4 +133,25 @@ pub fn assert_between(
             "stored message {k:?} is not the platform's"
         );
     }
+}
+
+/// One sync of every shop of the simulator at `base` into the file at `path`, which must
+/// succeed.
+pub async fn sync_once(base: &str, path: &std::path::Path, options: SyncOptions) {
+    let (links, clock) = links_from_sim(base, &options).await.unwrap();
+    once(Db::open(path).unwrap(), links, clock, options)
+        .await
+        .unwrap();
+}
+
+/// The stored shop of `platform`.
+pub fn shop_of(store: &Store, platform: Platform) -> String {
+    store
+        .shops()
+        .unwrap()
+        .into_iter()
+        .find(|(s, _)| s.platform == platform)
+        .unwrap()
+        .0
+        .shop
 }

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, mockSource, startApp } from './harness.mjs';
+import { artifacts, mockSource, openPage, startApp } from './harness.mjs';
 
 const mocks = [mockSource('mock-ipc.js'), mockSource('settings-mock.js'), mockSource('connect-mock.js')];
 
@@ -20,14 +20,7 @@ after(async () => {
 });
 
 async function page() {
-  const ctx = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
-  for (const m of mocks) await ctx.addInitScript(m);
-  const p = await ctx.newPage();
-  const errors = [];
-  p.on('pageerror', (e) => errors.push(String(e)));
-  p.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text()); });
-  await p.goto(base);
-  await p.waitForSelector('body[data-ready="1"]');
+  const { p, ctx, errors } = await openPage(browser, base, mocks, { height: 1000 });
   await p.click('[data-nav="settings"]');
   await p.waitForSelector('[data-connect-form]');
   return { p, errors, ctx };

@@ -44,3 +44,22 @@ export async function startApp() {
   };
   return { base, browser, stop };
 }
+
+/**
+ * A fresh page of the built UI with `mocks` (init scripts) loaded, once it has painted:
+ * `{ p, ctx, errors }`, where `errors` collects page errors and CSP violations (and failed
+ * requests with `failedRequests`).
+ */
+export async function openPage(browser, base, mocks, { width = 1360, height = 900, failedRequests = false } = {}) {
+  const ctx = await browser.newContext({ viewport: { width, height } });
+  for (const m of mocks) await ctx.addInitScript(m);
+  const p = await ctx.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  // A CSP violation (an inline script, a remote load) is reported on the console.
+  p.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text()); });
+  if (failedRequests) p.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  await p.goto(base);
+  await p.waitForSelector('body[data-ready="1"]');
+  return { p, ctx, errors };
+}

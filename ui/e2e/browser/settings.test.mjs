@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, mockSource, startApp } from './harness.mjs';
+import { artifacts, mockSource, openPage, startApp } from './harness.mjs';
 
 const mocks = [mockSource('mock-ipc.js'), mockSource('settings-mock.js')];
 
@@ -20,17 +20,7 @@ after(async () => {
 });
 
 async function page() {
-  const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  for (const m of mocks) await ctx.addInitScript(m);
-  const p = await ctx.newPage();
-  const errors = [];
-  p.on('pageerror', (e) => errors.push(String(e)));
-  // A CSP violation (an inline script, a remote load) is reported on the console.
-  p.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text()); });
-  p.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-  await p.goto(base);
-  await p.waitForSelector('body[data-ready="1"]');
-  return { p, errors, ctx };
+  return openPage(browser, base, mocks, { failedRequests: true });
 }
 
 const writes = (p) => p.evaluate(() => window.__mock.settingsWrites.map((w) => w[0]));
