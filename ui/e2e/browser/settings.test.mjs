@@ -146,6 +146,16 @@ test('metrics: charts of the engine figures per day and week, the evaluation pre
   assert.match(await p.textContent('[data-shop="sp-ph"] tr[data-miss="c1"]'), /holiday mode/);
   await p.screenshot({ path: join(artifacts, 'metrics.png'), fullPage: true });
 
+  // Export as CSV and as an event log, each to the file typed.
+  await p.fill('[data-input="csv"]', '/tmp/review.csv');
+  await p.click('[data-run="csv"]');
+  assert.match(await p.textContent('[data-done="csv"]'), /review\.csv/);
+  await p.fill('[data-input="log"]', '/tmp/review.jsonl');
+  await p.click('[data-run="log"]');
+  assert.match(await p.textContent('[data-done="log"]'), /review\.jsonl/);
+  const exported = await p.evaluate(() => window.__mock.settingsWrites.filter((w) => w[0] === 'csv' || w[0] === 'export').map((w) => w[1]));
+  assert.deepEqual(exported.slice(-2), ['/tmp/review.csv', '/tmp/review.jsonl']);
+
   // A reversed range: refused inline, nothing asked of the app.
   const calls = () => p.evaluate(() => window.__mock.calls.filter((c) => c === 'metrics_review').length);
   const before = await calls();
