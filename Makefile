@@ -12,7 +12,7 @@ SAMPLE_AT := 2026-07-20T12:00:00+08:00
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # What the desktop app builds against and its tests run with (Debian 12 names).
 APT_PACKAGES := build-essential libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev \
-	libxdo-dev libssl-dev xvfb xauth dbus-x11 webkit2gtk-driver dunst chromium xdotool fonts-noto-color-emoji \
+	libxdo-dev libssl-dev xvfb xauth dbus-x11 webkit2gtk-driver dunst chromium xdotool fonts-noto-color-emoji imagemagick \
 	python3-gi
 TAURI_DRIVER := $(HOME)/.cargo/bin/tauri-driver
 APP := target/debug/kedai-desktop

@@ -42,7 +42,7 @@ before(async () => {
     KEDAI_BROWSER: browser,
     KEDAI_EXIT_ON_CLOSE: '1',
   });
-  app = await session(driver.base, APP);
+  app = await session(driver.base, APP, [], driver.display);
   await waitFor('the demo inbox to paint', () => app.exec('return document.body.dataset.ready === "1"'), 60_000);
 });
 

@@ -36,7 +36,7 @@ before(async () => {
     KEDAI_DATA_DIR: data,
     KEDAI_EXIT_ON_CLOSE: '1',
   });
-  app = await session(driver.base, APP);
+  app = await session(driver.base, APP, [], driver.display);
   await waitFor('the inbox to paint', () => app.exec('return document.body.dataset.ready === "1"'), 60_000);
 });
 
@@ -72,7 +72,7 @@ test('the Metrics page exports CSV whose figures equal kedai metrics for the sam
       return false;
     }
   }, 30_000);
-  writeFileSync(join(artifacts, 'save-dialog.png'), execFileSync('import', ['-window', 'root', 'png:-'], { env: { ...process.env, DISPLAY: xvfb.display } }));
+  writeFileSync(join(artifacts, 'save-dialog.png'), await app.screenshot());
   x('windowfocus', '--sync', dialog);
   x('key', '--clearmodifiers', 'ctrl+a');
   x('type', '--delay', '20', csvPath);
