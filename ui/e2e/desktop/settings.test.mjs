@@ -105,6 +105,15 @@ test('the Metrics page exports CSV whose figures equal kedai metrics for the sam
   }
   console.log(`metrics: ${compared} figures at ${byAt.size} instants equal kedai metrics (numerators ${sumCsv} = ${sumCli})`);
   assert.equal(sumCsv, sumCli);
+
+  // The same history as an event log: `kedai metrics --events` on it gives the figures that
+  // `kedai metrics --db` gives.
+  const logPath = join(data, 'review.jsonl');
+  await setValue('[data-input="log"]', logPath);
+  await click('[data-run="log"]');
+  await waitFor('the event log', () => app.exec(`return !!document.querySelector('[data-done="log"]') || document.querySelector('[data-error="log"]')?.textContent`), 60_000);
+  const at = [...byAt.keys()].pop();
+  assert.deepEqual(JSON.parse(kedai('metrics', '--events', logPath, '--at', at, '--json')), JSON.parse(kedai('metrics', '--db', db, '--at', at, '--json')));
   await click('[data-page="metrics"] [data-close]');
 });
 
