@@ -21,7 +21,7 @@ use kedai_connectors::{
     TiktokConfig, TiktokConnector, Tokens,
 };
 use kedai_core::{Platform, Region};
-use kedai_sync::config::{Config, NewShop};
+use kedai_sync::config::{Config, ShopConfig};
 use kedai_sync::secrets::{Secrets, ShopSecrets};
 use serde_json::Value;
 use tauri::{AppHandle, Emitter, State};
@@ -449,7 +449,7 @@ pub async fn run(
         .await
         .map_err(|e| Failure::new("secrets", e.to_string()))?
         .map_err(|e| Failure::new("secrets", e.to_string()))?;
-    let new = NewShop {
+    let new = ShopConfig {
         id: plan.shop.clone(),
         platform: plan.platform,
         region: plan.region,

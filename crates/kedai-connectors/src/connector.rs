@@ -39,14 +39,10 @@ pub trait Connector: Send + Sync {
     /// Shop documents an upload; the others send an image by an address already on their
     /// CDN, so the default answers `Unsupported`.
     fn upload_image<'a>(&'a self, _bytes: &'a [u8], _mime: &'a str) -> BoxFuture<'a, Uploaded> {
-        let platform = self.platform().as_str();
-        Box::pin(async move {
-            Err(Error::Unsupported {
-                platform,
-                what: "uploading an image (its chat API takes only an address on its own CDN)"
-                    .into(),
-            })
-        })
+        unsupported(
+            self.platform(),
+            "uploading an image (its chat API takes only an address on its own CDN)",
+        )
     }
 
     /// Opens a conversation with `buyer` from their order `order_id` (issue 7, "start a chat
@@ -60,14 +56,10 @@ pub trait Connector: Send + Sync {
         _buyer: &'a str,
         _order_id: &'a str,
     ) -> BoxFuture<'a, Conversation> {
-        let platform = self.platform().as_str();
-        Box::pin(async move {
-            Err(Error::Unsupported {
-                platform,
-                what: "opening a conversation from an order (its chat API has no such call; the buyer has to write first)"
-                    .into(),
-            })
-        })
+        unsupported(
+            self.platform(),
+            "opening a conversation from an order (its chat API has no such call; the buyer has to write first)",
+        )
     }
 
     /// Marks the buyer's messages read up to `last_message_id`.
@@ -105,6 +97,15 @@ pub(crate) fn opened(platform: Platform, id: String, buyer: &str) -> Conversatio
         buyer_name: None,
         buyer_avatar: None,
     }
+}
+
+/// The answer of a call the platform does not offer (the trait's defaults).
+fn unsupported<'a, T: 'a>(platform: Platform, what: &str) -> BoxFuture<'a, T> {
+    let e = Error::Unsupported {
+        platform: platform.as_str(),
+        what: what.to_owned(),
+    };
+    Box::pin(async move { Err(e) })
 }
 
 /// Whatever a to-the-end pull collected, de-duplicated by id (the platform may serve a page

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use kedai_core::History;
 use rusqlite::{Connection, Transaction};
 
-use crate::{migrate, ImportReport, Result, Store, StoreError};
+use crate::{ImportReport, Result, Store, StoreError};
 
 /// Conversations in a batch from which building the indexes afterwards pays off. The unit
 /// tests take the same path with a smaller batch (a debug build imports slowly).
@@ -154,19 +154,9 @@ fn remove_with_companions(db: &Path) {
 /// Creates the schema in a new file and imports into it, with no journal, no fsyncs and no
 /// foreign-key lookups: the file is private until renamed, and a failure deletes it.
 fn build_new(file: &Path, text: &str, lenient: bool) -> Result<ImportReport> {
-    let conn = Connection::open(file)?;
-    conn.pragma_update(None, "journal_mode", "OFF")?;
-    conn.pragma_update(None, "synchronous", "OFF")?;
-    // Every row of a load into an empty store is written after the row it refers to, by
-    // the same code; the lookups would only confirm it.
-    conn.pragma_update(None, "foreign_keys", "OFF")?;
-    conn.pragma_update(None, "cache_size", -131_072)?;
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
-    let mut store = Store {
-        conn,
-        cache: Default::default(),
-    };
-    migrate::run(&mut store.conn)?;
+    // Foreign keys off: every row of a load into an empty store is written after the row it
+    // refers to, by the same code; the lookups would only confirm it.
+    let mut store = Store::setup_as(Connection::open(file)?, true)?;
     let report = store.import_log(text, lenient)?;
     store.conn.close().map_err(|(_, e)| e)?;
     Ok(report)

@@ -59,10 +59,21 @@ impl Store {
     }
 
     fn setup(conn: Connection) -> Result<Store> {
+        Self::setup_as(conn, false)
+    }
+
+    /// The connection's settings and the schema. `private_build`: a new file nothing else
+    /// can see until it is renamed into place (`bulk::build_new`): no journal, no fsyncs,
+    /// no foreign-key lookups. Otherwise WAL, `synchronous=NORMAL`, foreign keys on.
+    pub(crate) fn setup_as(conn: Connection, private_build: bool) -> Result<Store> {
         conn.busy_timeout(Duration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let (journal, synchronous, foreign_keys) = match private_build {
+            true => ("OFF", "OFF", "OFF"),
+            false => ("WAL", "NORMAL", "ON"),
+        };
+        conn.pragma_update(None, "journal_mode", journal)?;
+        conn.pragma_update(None, "synchronous", synchronous)?;
+        conn.pragma_update(None, "foreign_keys", foreign_keys)?;
         // 128 MiB of page cache (the default 2 MiB spills to disk mid-import).
         conn.pragma_update(None, "cache_size", -131_072)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;

@@ -163,21 +163,9 @@ impl Config {
     }
 }
 
-/// A shop to add to the config file: public identifiers only (its secrets go to
-/// `Secrets`). Written by Settings → Shops → "Connect a shop".
-#[derive(Debug, Clone)]
-pub struct NewShop {
-    pub id: String,
-    pub platform: Platform,
-    pub region: Region,
-    pub tz: String,
-    pub name: Option<String>,
-    pub base_url: String,
-    /// `app_key`, `shop_id`, `shop_cipher`, `partner_id`, `seller_id`.
-    pub credentials: BTreeMap<String, toml::Value>,
-}
-
-impl NewShop {
+/// A shop written into the config file (Settings → Shops → "Connect a shop"): public
+/// identifiers only, its secrets go to `Secrets`.
+impl ShopConfig {
     /// The `[[shop]]` block, every value quoted by the TOML serializer.
     fn block(&self) -> String {
         let q = |s: &str| toml::Value::String(s.to_owned()).to_string();
@@ -249,7 +237,7 @@ impl Config {
     /// Appends `shop` to the config file at `path` (created when missing), keeping every
     /// shop, setting and comment already there. Refused, with nothing written, when the
     /// existing file does not parse or already lists the id.
-    pub fn append_shop(path: &Path, shop: &NewShop) -> Result<(), SyncError> {
+    pub fn append_shop(path: &Path, shop: &ShopConfig) -> Result<(), SyncError> {
         let mut text = match read_for_edit(path)? {
             Some((text, config)) => {
                 if config.shops.iter().any(|s| s.id == shop.id) {
@@ -392,8 +380,8 @@ mod tests {
         assert_eq!(links[0].connector.tokens().access.expose(), "a");
     }
 
-    fn new_shop(id: &str) -> NewShop {
-        NewShop {
+    fn new_shop(id: &str) -> ShopConfig {
+        ShopConfig {
             id: id.into(),
             platform: Platform::Lazada,
             region: "MY".parse().unwrap(),
