@@ -4,6 +4,8 @@
 # window created → inbox painted, each filter switch → list repainted (the UI's own marks,
 # KEDAI_BENCH=1), and the idle RSS of the app and all its child processes after 10 s.
 # Usage: src-tauri/bench/bench-desktop.sh [CONVERSATIONS_PER_SHOP]   (default 16667 → 50,001)
+# KEDAI_BENCH_KEEP=DIR keeps the database (and its clock) in DIR and uses it again on the next
+# run, which then skips the simulator and the import.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PER_SHOP=${1:-16667}
@@ -23,6 +25,11 @@ trap cleanup EXIT
 cargo build --release --locked -p kedai-cli
 cargo build --release --locked -p kedai-desktop --features tauri/custom-protocol
 
+KEEP=${KEDAI_BENCH_KEEP:-}
+if [ -n "$KEEP" ] && [ -f "$KEEP/bench.db" ] && [ -f "$KEEP/now" ]; then
+  cp "$KEEP/bench.db" "$WORK/bench.db"
+  NOW=$(cat "$KEEP/now")
+else
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 ./target/release/kedai sim --port "$PORT" --seed 7 --speed 0 --conversations "$PER_SHOP" \
   --shops tiktok:MY,shopee:PH,lazada:MY > "$WORK/sim.log" 2>&1 &
@@ -32,6 +39,13 @@ curl -sf "http://127.0.0.1:$PORT/_sim/events" > "$WORK/events.jsonl"
 NOW=$(curl -sf "http://127.0.0.1:$PORT/_sim/clock" | python3 -c 'import json,sys; print(json.load(sys.stdin)["now"])')
 kill -TERM "$SIM_PID"; SIM_PID=
 ./target/release/kedai import "$WORK/events.jsonl" --db "$WORK/bench.db"
+rm -f "$WORK/events.jsonl"
+if [ -n "$KEEP" ]; then
+  mkdir -p "$KEEP"
+  cp "$WORK/bench.db" "$KEEP/bench.db"
+  echo "$NOW" > "$KEEP/now"
+fi
+fi
 CONVS=$(python3 -c "import sqlite3; print(sqlite3.connect('$WORK/bench.db').execute('select count(*) from conversations').fetchone()[0])")
 
 for n in $(seq 200 300); do [ -e "/tmp/.X$n-lock" ] || { DISP=:$n; break; }; done
@@ -60,18 +74,30 @@ while todo:
 print(' '.join(map(str, out)))
 PY
 )
-RSS_KB=0
-PER=""
-for p in $pids; do
-  r=$(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
-  RSS_KB=$((RSS_KB + ${r:-0}))
-  PER="$PER $(cat "/proc/$p/comm" 2>/dev/null || echo "?") $(( ${r:-0} / 1024 )) MB,"
-done
+# Per process: RSS, and what it is made of (anonymous memory, mapped files such as shared
+# libraries, shared memory), and PSS (shared pages divided among the processes mapping them).
+MEM=$(python3 - $pids <<'PY'
+import sys
+tot, pss_tot, parts = 0, 0, []
+for pid in sys.argv[1:]:
+    try:
+        st = dict(l.split(':', 1) for l in open(f'/proc/{pid}/status'))
+        comm = open(f'/proc/{pid}/comm').read().strip()
+        pss = next(int(l.split()[1]) for l in open(f'/proc/{pid}/smaps_rollup') if l.startswith('Pss:'))
+    except (OSError, StopIteration):
+        continue
+    kb = lambda k: int(st.get(k, '0 kB').split()[0])
+    tot += kb('VmRSS'); pss_tot += pss
+    parts.append(f"{comm} {kb('VmRSS')//1024} MB (anon {kb('RssAnon')//1024}, "
+                 f"file {kb('RssFile')//1024}, shmem {kb('RssShmem')//1024})")
+print(f"idle RSS of {len(parts)} processes: {tot//1024} MB ({'; '.join(parts)}); PSS {pss_tot//1024} MB")
+PY
+)
 {
   echo "date: $(date -u +%FT%TZ)"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
   echo "conversations: $CONVS (per shop $PER_SHOP), now $NOW"
   grep KEDAI_BENCH "$WORK/app.log" | sed 's/^KEDAI_BENCH //'
-  echo "idle RSS of $(echo $pids | wc -w) processes: $((RSS_KB / 1024)) MB (${PER# })"
+  echo "$MEM"
   echo "load: $(uptime | sed 's/.*load average/load average/')"
 } | tee "$OUT/desktop.txt"

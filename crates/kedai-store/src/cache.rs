@@ -33,44 +33,10 @@ impl Window {
     /// whole shop or of `cids` only.
     pub fn load(conn: &Connection, shop: &str, from: Ts, cids: Option<&[i64]>) -> Result<Window> {
         let mut w = Window::default();
-        let by_cid = cids.is_some();
-        let scope = if by_cid { "i.cid = ?1" } else { "i.shop = ?1" };
-        let mut q = conn.prepare_cached(&format!(
-            "SELECT i.cid, {ITEM_COLUMNS} FROM items i JOIN conversations c USING (cid)
-             WHERE {scope} AND i.opened_at >= ?2 ORDER BY i.cid, i.seq"
-        ))?;
-        let scope = if by_cid { "s.cid = ?1" } else { "s.shop = ?1" };
-        let mut sq = conn.prepare_cached(&format!(
-            "SELECT s.cid, c.conversation, c.buyer, {SESSION_COLUMNS} FROM sessions s
-             JOIN conversations c USING (cid)
-             WHERE {scope} AND s.started_at >= ?2 ORDER BY s.cid, s.idx"
-        ))?;
-        let keys: Vec<rusqlite::types::Value> = match cids {
-            Some(cids) => cids.iter().map(|c| (*c).into()).collect(),
-            None => vec![shop.to_owned().into()],
-        };
-        for key in &keys {
-            let mut rows = q.query(params![key, ms(from)])?;
-            while let Some(r) = rows.next()? {
-                let conv = w.convs.entry(r.get(0)?).or_default();
-                if conv.conversation.is_empty() {
-                    conv.conversation = r.get(1)?;
-                    conv.buyer = r.get(2)?;
-                }
-                conv.items.push(read::item_from_row(r, 1)?);
-            }
-            let mut rows = sq.query(params![key, ms(from)])?;
-            while let Some(r) = rows.next()? {
-                let conv = w.convs.entry(r.get(0)?).or_default();
-                if conv.conversation.is_empty() {
-                    conv.conversation = r.get(1)?;
-                    conv.buyer = r.get(2)?;
-                }
-                let s = read::session_from_row(r, 3)?;
-                conv.sessions.push(s);
-            }
-        }
-        if !by_cid {
+        each_conv(conn, shop, from, cids, |cid, conv| {
+            w.convs.insert(cid, conv);
+        })?;
+        if cids.is_none() {
             w.orders = read::orders_from(conn, shop, from)?;
         }
         Ok(w)
@@ -85,6 +51,84 @@ impl Window {
         });
         metrics::compute(shop, settings, convs, &self.orders, now)
     }
+}
+
+/// Calls `each` with the items opened and sessions started from `from` on of every
+/// conversation of the shop (or of `cids`), one conversation at a time: the two ordered
+/// reads are merged, so a caller that packs them never holds a whole shop unpacked.
+fn each_conv(
+    conn: &Connection,
+    shop: &str,
+    from: Ts,
+    cids: Option<&[i64]>,
+    mut each: impl FnMut(i64, LiveConv),
+) -> Result<()> {
+    let by_cid = cids.is_some();
+    let scope = if by_cid { "i.cid = ?1" } else { "i.shop = ?1" };
+    let mut q = conn.prepare_cached(&format!(
+        "SELECT i.cid, {ITEM_COLUMNS} FROM items i JOIN conversations c USING (cid)
+         WHERE {scope} AND i.opened_at >= ?2 ORDER BY i.cid, i.seq"
+    ))?;
+    let scope = if by_cid { "s.cid = ?1" } else { "s.shop = ?1" };
+    let mut sq = conn.prepare_cached(&format!(
+        "SELECT s.cid, c.conversation, c.buyer, {SESSION_COLUMNS} FROM sessions s
+         JOIN conversations c USING (cid)
+         WHERE {scope} AND s.started_at >= ?2 ORDER BY s.cid, s.idx"
+    ))?;
+    let keys: Vec<rusqlite::types::Value> = match cids {
+        Some(cids) => cids.iter().map(|c| (*c).into()).collect(),
+        None => vec![shop.to_owned().into()],
+    };
+    // A row's conversation: its cid, id and buyer.
+    type Head = (i64, String, String);
+    let head =
+        |r: &rusqlite::Row<'_>| -> rusqlite::Result<Head> { Ok((r.get(0)?, r.get(1)?, r.get(2)?)) };
+    for key in &keys {
+        let mut items = q.query(params![key, ms(from)])?;
+        let mut sessions = sq.query(params![key, ms(from)])?;
+        let mut next_item = match items.next()? {
+            Some(r) => Some((head(r)?, read::item_from_row(r, 1)?)),
+            None => None,
+        };
+        let mut next_session = match sessions.next()? {
+            Some(r) => Some((head(r)?, read::session_from_row(r, 3)?)),
+            None => None,
+        };
+        loop {
+            let cid = match (&next_item, &next_session) {
+                (None, None) => break,
+                (Some((h, _)), None) | (None, Some((h, _))) => h.0,
+                (Some((a, _)), Some((b, _))) => a.0.min(b.0),
+            };
+            let mut conv = LiveConv::default();
+            while let Some(((_, conversation, buyer), item)) =
+                next_item.take_if(|(h, _)| h.0 == cid)
+            {
+                if conv.conversation.is_empty() {
+                    (conv.conversation, conv.buyer) = (conversation, buyer);
+                }
+                conv.items.push(item);
+                next_item = match items.next()? {
+                    Some(r) => Some((head(r)?, read::item_from_row(r, 1)?)),
+                    None => None,
+                };
+            }
+            while let Some(((_, conversation, buyer), session)) =
+                next_session.take_if(|(h, _)| h.0 == cid)
+            {
+                if conv.conversation.is_empty() {
+                    (conv.conversation, conv.buyer) = (conversation, buyer);
+                }
+                conv.sessions.push(session);
+                next_session = match sessions.next()? {
+                    Some(r) => Some((head(r)?, read::session_from_row(r, 3)?)),
+                    None => None,
+                };
+            }
+            each(cid, conv);
+        }
+    }
+    Ok(())
 }
 
 /// A live shop: the window's start and its conversations' shares.
@@ -111,12 +155,12 @@ impl Store {
         if stale {
             let (shop, settings) = self.shop(shop_id)?;
             let from = now - HORIZON;
-            let window = Window::load(&self.conn, shop_id, from, None)?;
+            // Straight into the live window (packed), one conversation at a time.
             let mut live = Live::new(shop, settings);
-            for (cid, conv) in window.convs {
+            each_conv(&self.conn, shop_id, from, None, |cid, conv| {
                 live.upsert(cid, conv);
-            }
-            live.set_orders(window.orders);
+            })?;
+            live.set_orders(read::orders_from(&self.conn, shop_id, from)?);
             cache
                 .shops
                 .insert(shop_id.to_owned(), Cached { from, live });
@@ -153,5 +197,56 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kedai_core::time::parse_instant;
+
+    use super::*;
+
+    const SAMPLE: &str = include_str!("../../../samples/sample-events.jsonl");
+
+    /// The cached windows (packed, patched by every write, re-evaluated as `now` moves)
+    /// give what a fresh read of the store gives, message after message.
+    #[test]
+    fn the_live_windows_equal_a_fresh_read_as_messages_arrive_and_time_moves() {
+        let lines: Vec<&str> = SAMPLE.lines().collect();
+        let (head, tail) = lines.split_at(lines.len() - 150);
+        let mut s = Store::open_in_memory().unwrap();
+        s.import_log(&head.join("\n"), false).unwrap();
+        let shops = ["tt-my", "sp-ph", "lz-my"];
+        let fresh = |s: &Store, shop: &str, now: Ts| {
+            let (sh, settings) = s.shop(shop).unwrap();
+            Window::load(&s.conn, shop, now - HORIZON, None)
+                .unwrap()
+                .compute(&sh, &settings, now)
+        };
+        let mut checked = 0;
+        for (i, line) in tail.iter().enumerate() {
+            s.import_log(line, false).unwrap();
+            let at: serde_json::Value = serde_json::from_str(line).unwrap();
+            let at = parse_instant(at["at"].as_str().unwrap()).unwrap();
+            // At the message, and (every tenth) hours later, when deadlines have passed.
+            let mut instants = vec![at];
+            if i % 10 == 0 {
+                instants.push(at + chrono::Duration::hours(13));
+            }
+            for now in instants {
+                for shop in shops {
+                    if !s.is_live(Some(shop), now).unwrap() {
+                        continue;
+                    }
+                    assert_eq!(
+                        s.metrics(shop, now).unwrap(),
+                        fresh(&s, shop, now),
+                        "{shop} at {now}, after line {i} of the tail"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 300, "{checked} live reads compared");
     }
 }

@@ -8,6 +8,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::Hash;
 
+use super::packed::Packed;
 use super::{apply, finalize, next_change, Conv, Plan, ShopMetrics, Totals};
 use crate::clock::{Item, Session};
 use crate::model::{Order, Platform, Shop};
@@ -36,7 +37,9 @@ impl LiveConv {
 
 #[derive(Debug)]
 struct Entry {
-    conv: LiveConv,
+    /// Packed: a shop's window is held all day, and only the conversations being
+    /// evaluated are unpacked.
+    conv: Packed,
     /// The instant its share in the totals was evaluated at (None: not in the totals).
     evaluated: Option<Ts>,
     /// Its place in the schedule.
@@ -100,7 +103,7 @@ impl<K: Hash + Eq + Ord + Clone> Live<K> {
         self.convs.insert(
             key.clone(),
             Entry {
-                conv,
+                conv: Packed::pack(&conv),
                 evaluated: None,
                 next: None,
             },
@@ -124,7 +127,10 @@ impl<K: Hash + Eq + Ord + Clone> Live<K> {
             let changed: Vec<K> = self
                 .convs
                 .iter()
-                .filter(|(_, e)| by_buyer.get(&e.conv.buyer) != self.by_buyer.get(&e.conv.buyer))
+                .filter(|(_, e)| {
+                    let buyer = e.conv.buyer();
+                    by_buyer.get(buyer) != self.by_buyer.get(buyer)
+                })
                 .map(|(k, _)| k.clone())
                 .collect();
             self.retract(&changed);
@@ -150,7 +156,8 @@ impl<K: Hash + Eq + Ord + Clone> Live<K> {
             let plan = plans
                 .entry(at)
                 .or_insert_with(|| Plan::new(&self.shop, &self.settings, at));
-            let view = entry.conv.view();
+            let conv = entry.conv.unpack();
+            let view = conv.view();
             let orders = orders_of(&self.by_buyer, view.buyer);
             apply(plan, &view, orders, &mut self.totals, -1);
         }
@@ -187,7 +194,8 @@ impl<K: Hash + Eq + Ord + Clone> Live<K> {
             if entry.evaluated.is_some() {
                 continue;
             }
-            let view = entry.conv.view();
+            let conv = entry.conv.unpack();
+            let view = conv.view();
             let orders = orders_of(&self.by_buyer, view.buyer);
             apply(&plan, &view, orders, &mut self.totals, 1);
             entry.evaluated = Some(now);

@@ -9,6 +9,7 @@
 //! share can have changed ([`next_change`]).
 
 mod live;
+mod packed;
 mod partial;
 
 use std::collections::BTreeMap;
