@@ -76,14 +76,31 @@ PY
 )
 # Per process: RSS, and what it is made of (anonymous memory, mapped files such as shared
 # libraries, shared memory), and PSS (shared pages divided among the processes mapping them).
+# Then the pages resident in any of the processes, each page counted once (the physical
+# frames of /proc/PID/pagemap; reading them needs root, otherwise this is left out).
 MEM=$(python3 - $pids <<'PY'
-import sys
-tot, pss_tot, parts = 0, 0, []
+import array, sys
+tot, pss_tot, parts, frames, readable = 0, 0, [], set(), False
 for pid in sys.argv[1:]:
     try:
         st = dict(l.split(':', 1) for l in open(f'/proc/{pid}/status'))
         comm = open(f'/proc/{pid}/comm').read().strip()
         pss = next(int(l.split()[1]) for l in open(f'/proc/{pid}/smaps_rollup') if l.startswith('Pss:'))
+        ranges, cur = [], None
+        for l in open(f'/proc/{pid}/smaps'):
+            f = l.split()
+            if ':' not in f[0] and '-' in f[0]:
+                cur = [int(x, 16) for x in f[0].split('-')]
+            elif f[0] == 'Rss:' and int(f[1]) > 0:
+                ranges.append(cur)
+        with open(f'/proc/{pid}/pagemap', 'rb') as pm:
+            for a, b in ranges:
+                pm.seek(a // 4096 * 8)
+                entries = array.array('Q')
+                entries.frombytes(pm.read((b - a) // 4096 * 8))
+                present = [e & ((1 << 55) - 1) for e in entries if e >> 63]
+                readable = readable or any(present)
+                frames.update(present)
     except (OSError, StopIteration):
         continue
     kb = lambda k: int(st.get(k, '0 kB').split()[0])
@@ -91,6 +108,8 @@ for pid in sys.argv[1:]:
     parts.append(f"{comm} {kb('VmRSS')//1024} MB (anon {kb('RssAnon')//1024}, "
                  f"file {kb('RssFile')//1024}, shmem {kb('RssShmem')//1024})")
 print(f"idle RSS of {len(parts)} processes: {tot//1024} MB ({'; '.join(parts)}); PSS {pss_tot//1024} MB")
+if readable:
+    print(f"idle resident pages of the {len(parts)} processes, each counted once: {len(frames) * 4 // 1024} MB")
 PY
 )
 {

@@ -161,6 +161,9 @@ impl Store {
                 live.upsert(cid, conv);
             })?;
             live.set_orders(read::orders_from(&self.conn, shop_id, from)?);
+            // The load read the shop's items and sessions through the page cache once; the
+            // header and the inbox never read those pages again. Give them back.
+            self.conn.execute_batch("PRAGMA shrink_memory")?;
             cache
                 .shops
                 .insert(shop_id.to_owned(), Cached { from, live });

@@ -51,7 +51,8 @@ struct Entry {
 pub struct Live<K> {
     shop: Shop,
     settings: ShopSettings,
-    orders: Vec<Order>,
+    /// When each order was placed: all the figures read of the orders besides `by_buyer`.
+    placed: Vec<Ts>,
     by_buyer: HashMap<String, Vec<Ts>>,
     convs: HashMap<K, Entry>,
     totals: Totals,
@@ -71,7 +72,7 @@ impl<K: Hash + Eq + Ord + Clone> Live<K> {
         Live {
             shop,
             settings,
-            orders: Vec::new(),
+            placed: Vec::new(),
             by_buyer: HashMap::new(),
             convs: HashMap::new(),
             totals: Totals::default(),
@@ -136,7 +137,7 @@ impl<K: Hash + Eq + Ord + Clone> Live<K> {
             self.retract(&changed);
             self.dirty.extend(changed);
         }
-        self.orders = orders;
+        self.placed = orders.iter().map(|o| o.at).collect();
         self.by_buyer = by_buyer;
     }
 
@@ -204,6 +205,6 @@ impl<K: Hash + Eq + Ord + Clone> Live<K> {
                 self.schedule.insert((next, key));
             }
         }
-        finalize(&plan, &self.totals, &self.orders)
+        finalize(&plan, &self.totals, &self.placed)
     }
 }

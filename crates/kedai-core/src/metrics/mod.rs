@@ -216,7 +216,8 @@ pub fn compute<'a>(
         let orders = by_buyer.get(conv.buyer).map_or(&[][..], |v| v);
         apply(&plan, &conv, orders, &mut totals, 1);
     }
-    finalize(&plan, &totals, orders)
+    let placed: Vec<Ts> = orders.iter().map(|o| o.at).collect();
+    finalize(&plan, &totals, &placed)
 }
 
 /// What a figure's sums become: value, status, the exclusions of the platform.
@@ -347,7 +348,8 @@ impl Out<'_, '_> {
 }
 
 /// The figures of §5 from a shop's summed partials, at the plan's `now`.
-pub fn finalize(plan: &Plan<'_>, totals: &Totals, orders: &[Order]) -> ShopMetrics {
+/// `placed`: when each of the shop's orders was placed (all that the figures read of them).
+pub fn finalize(plan: &Plan<'_>, totals: &Totals, placed: &[Ts]) -> ShopMetrics {
     use partial::Slot;
     let out = Out { plan };
     let acc = |s: Slot| &totals.acc[s as usize];
@@ -387,7 +389,7 @@ pub fn finalize(plan: &Plan<'_>, totals: &Totals, orders: &[Order]) -> ShopMetri
         (Platform::Shopee, _) => {
             figures.push((
                 "chat_response_rate",
-                shopee_rate(plan, &out, totals, orders),
+                shopee_rate(plan, &out, totals, placed),
             ));
             figures.push((
                 "first_response_time",
@@ -448,7 +450,7 @@ pub fn finalize(plan: &Plan<'_>, totals: &Totals, orders: &[Order]) -> ShopMetri
 }
 
 /// §5 Shopee: the most recent quarter of decided inquiries (rounded up) weighs more.
-fn shopee_rate(plan: &Plan<'_>, out: &Out<'_, '_>, totals: &Totals, orders: &[Order]) -> Figure {
+fn shopee_rate(plan: &Plan<'_>, out: &Out<'_, '_>, totals: &Totals, placed: &[Ts]) -> Figure {
     let n = totals.decided.len() as u64;
     let recent = n.div_ceil(4);
     let weight = plan.settings.shopee_recent_weight as u64;
@@ -471,7 +473,7 @@ fn shopee_rate(plan: &Plan<'_>, out: &Out<'_, '_>, totals: &Totals, orders: &[Or
         8500,
     );
     // Shopee's warning line: 10+ orders in 30 days and a rate of 20 % or less.
-    let orders = orders.iter().filter(|o| plan.month.holds(o.at)).count();
+    let orders = placed.iter().filter(|t| plan.month.holds(**t)).count();
     f.penalty_risk = Some(orders >= 10 && f.basis_points().is_some_and(|bp| bp <= 2000));
     f
 }
