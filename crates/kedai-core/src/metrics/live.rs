@@ -119,12 +119,13 @@ impl<K: Hash + Eq + Ord + Clone> Live<K> {
 
     /// Replaces the shop's orders.
     pub fn set_orders(&mut self, orders: Vec<Order>) {
+        // Only Lazada's conversion reads a buyer's orders: elsewhere `by_buyer` stays empty.
         let mut by_buyer: HashMap<String, Vec<Ts>> = HashMap::new();
-        for o in &orders {
-            by_buyer.entry(o.buyer.clone()).or_default().push(o.at);
-        }
         if self.shop.platform == Platform::Lazada {
-            // Only Lazada's conversion reads a buyer's orders; re-evaluate those buyers'.
+            for o in &orders {
+                by_buyer.entry(o.buyer.clone()).or_default().push(o.at);
+            }
+            // Re-evaluate the buyers whose orders changed.
             let changed: Vec<K> = self
                 .convs
                 .iter()

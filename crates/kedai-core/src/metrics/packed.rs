@@ -21,6 +21,7 @@ use crate::time::Ts;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Packed(Box<[u8]>);
 
+/// The scores by their packed number; `score_number` is its inverse.
 const SCORES: [Score; 5] = [
     Score::VerySatisfied,
     Score::Satisfied,
@@ -28,6 +29,17 @@ const SCORES: [Score; 5] = [
     Score::Dissatisfied,
     Score::VeryDissatisfied,
 ];
+
+/// Exhaustive: a new score does not compile until it has a number.
+fn score_number(s: Score) -> u64 {
+    match s {
+        Score::VerySatisfied => 0,
+        Score::Satisfied => 1,
+        Score::Neutral => 2,
+        Score::Dissatisfied => 3,
+        Score::VeryDissatisfied => 4,
+    }
+}
 
 /// Item flags: the two booleans, then which optional fields are present.
 const FIRST_IN_SESSION: u32 = 1;
@@ -206,7 +218,7 @@ impl Writer {
         self.uint(ratings.len() as u64);
         for (at, score) in ratings {
             self.ts(*at);
-            self.uint(index_of(&SCORES, *score));
+            self.uint(score_number(*score));
         }
         self.uint(agents.len() as u64);
         for (agent, at) in agents {
@@ -416,6 +428,13 @@ mod tests {
         }
         let empty = LiveConv::default();
         assert_eq!(Packed::pack(&empty).unpack(), empty);
+    }
+
+    #[test]
+    fn scores_are_numbered_in_order() {
+        for (i, s) in SCORES.into_iter().enumerate() {
+            assert_eq!(score_number(s), i as u64);
+        }
     }
 
     #[test]
