@@ -79,56 +79,72 @@ fn each_conv(
         Some(cids) => cids.iter().map(|c| (*c).into()).collect(),
         None => vec![shop.to_owned().into()],
     };
-    // A row's conversation: its cid, id and buyer.
-    type Head = (i64, String, String);
-    let head =
-        |r: &rusqlite::Row<'_>| -> rusqlite::Result<Head> { Ok((r.get(0)?, r.get(1)?, r.get(2)?)) };
     for key in &keys {
-        let mut items = q.query(params![key, ms(from)])?;
-        let mut sessions = sq.query(params![key, ms(from)])?;
-        let mut next_item = match items.next()? {
-            Some(r) => Some((head(r)?, read::item_from_row(r, 1)?)),
-            None => None,
-        };
-        let mut next_session = match sessions.next()? {
-            Some(r) => Some((head(r)?, read::session_from_row(r, 3)?)),
-            None => None,
-        };
+        let mut items = Ahead::new(q.query(params![key, ms(from)])?, |r| {
+            Ok(read::item_from_row(r, 1)?)
+        })?;
+        let mut sessions = Ahead::new(sq.query(params![key, ms(from)])?, |r| {
+            read::session_from_row(r, 3)
+        })?;
         loop {
-            let cid = match (&next_item, &next_session) {
+            let cid = match (items.cid(), sessions.cid()) {
+                (Some(a), Some(b)) => a.min(b),
+                (Some(a), None) | (None, Some(a)) => a,
                 (None, None) => break,
-                (Some((h, _)), None) | (None, Some((h, _))) => h.0,
-                (Some((a, _)), Some((b, _))) => a.0.min(b.0),
             };
             let mut conv = LiveConv::default();
-            while let Some(((_, conversation, buyer), item)) =
-                next_item.take_if(|(h, _)| h.0 == cid)
-            {
-                if conv.conversation.is_empty() {
-                    (conv.conversation, conv.buyer) = (conversation, buyer);
-                }
-                conv.items.push(item);
-                next_item = match items.next()? {
-                    Some(r) => Some((head(r)?, read::item_from_row(r, 1)?)),
-                    None => None,
-                };
-            }
-            while let Some(((_, conversation, buyer), session)) =
-                next_session.take_if(|(h, _)| h.0 == cid)
-            {
-                if conv.conversation.is_empty() {
-                    (conv.conversation, conv.buyer) = (conversation, buyer);
-                }
-                conv.sessions.push(session);
-                next_session = match sessions.next()? {
-                    Some(r) => Some((head(r)?, read::session_from_row(r, 3)?)),
-                    None => None,
-                };
-            }
+            conv.items = items.take(cid, &mut conv)?;
+            conv.sessions = sessions.take(cid, &mut conv)?;
             each(cid, conv);
         }
     }
     Ok(())
+}
+
+/// One of `each_conv`'s ordered reads, a row ahead: rows start with the conversation's
+/// cid, id and buyer.
+struct Ahead<'s, T> {
+    rows: rusqlite::Rows<'s>,
+    read: fn(&rusqlite::Row<'_>) -> Result<T>,
+    next: Option<(i64, String, String, T)>,
+}
+
+impl<'s, T> Ahead<'s, T> {
+    fn new(rows: rusqlite::Rows<'s>, read: fn(&rusqlite::Row<'_>) -> Result<T>) -> Result<Self> {
+        let mut ahead = Ahead {
+            rows,
+            read,
+            next: None,
+        };
+        ahead.advance()?;
+        Ok(ahead)
+    }
+
+    fn advance(&mut self) -> Result<()> {
+        self.next = match self.rows.next()? {
+            Some(r) => Some((r.get(0)?, r.get(1)?, r.get(2)?, (self.read)(r)?)),
+            None => None,
+        };
+        Ok(())
+    }
+
+    /// The conversation of the next row.
+    fn cid(&self) -> Option<i64> {
+        self.next.as_ref().map(|n| n.0)
+    }
+
+    /// The rows of conversation `cid`, naming it in `conv` if it is not yet named.
+    fn take(&mut self, cid: i64, conv: &mut LiveConv) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        while let Some((_, conversation, buyer, value)) = self.next.take_if(|n| n.0 == cid) {
+            if conv.conversation.is_empty() {
+                (conv.conversation, conv.buyer) = (conversation, buyer);
+            }
+            out.push(value);
+            self.advance()?;
+        }
+        Ok(out)
+    }
 }
 
 /// A live shop: the window's start and its conversations' shares.

@@ -155,7 +155,7 @@ impl Writer {
             followup_at,
             closed_at,
         } = item;
-        let flags = [
+        let flags = flags([
             (*first_in_session, FIRST_IN_SESSION),
             (*weekend_moved, WEEKEND_MOVED),
             (excluded_at.is_some(), EXCLUDED_AT),
@@ -165,11 +165,8 @@ impl Writer {
             (auto_reply_at.is_some(), AUTO_REPLY_AT),
             (followup_at.is_some(), FOLLOWUP_AT),
             (closed_at.is_some(), CLOSED_AT),
-        ]
-        .into_iter()
-        .filter(|(on, _)| *on)
-        .fold(0, |acc, (_, bit)| acc | bit);
-        self.uint(u64::from(flags));
+        ]);
+        self.uint(flags);
         self.uint(u64::from(*seq));
         self.str(message);
         self.ts(*opened_at);
@@ -204,14 +201,10 @@ impl Writer {
             ratings,
             agents,
         } = session;
-        let mut flags = 0;
-        if *seller_initiated {
-            flags |= SELLER_INITIATED;
-        }
-        if *ended_by_agent {
-            flags |= ENDED_BY_AGENT;
-        }
-        self.uint(u64::from(flags));
+        self.uint(flags([
+            (*seller_initiated, SELLER_INITIATED),
+            (*ended_by_agent, ENDED_BY_AGENT),
+        ]));
         self.uint(u64::from(*index));
         self.ts(*started_at);
         self.ts(*ended_at);
@@ -226,6 +219,12 @@ impl Writer {
             self.ts(*at);
         }
     }
+}
+
+/// The bits whose flag is on.
+fn flags<const N: usize>(bits: [(bool, u32); N]) -> u64 {
+    let on = bits.into_iter().filter(|(on, _)| *on);
+    on.fold(0, |acc, (_, bit)| acc | u64::from(bit))
 }
 
 fn index_of<T: PartialEq>(all: &[T], v: T) -> u64 {
