@@ -1,8 +1,9 @@
 //! A conversation's facts packed into one byte string, for the live windows that stay in
 //! memory all day (issue 6: idle memory). Unpacked, an item is 168 bytes plus its message
-//! id and instants on the heap, and each vector holds room for four; packed, an item is
-//! about 40 bytes and a conversation is one allocation. A conversation is unpacked only
-//! while its share is evaluated.
+//! id and instants on the heap, and each vector holds room for four; packed, a conversation
+//! is one allocation: 146 bytes on average over the 50,000 conversations (103,668 items) of
+//! the desktop benchmark's file. A conversation is unpacked only while its share is
+//! evaluated.
 //!
 //! The format: the buyer first (read alone by [`Packed::buyer`]), then the conversation, the
 //! items and the sessions. Integers are LEB128 varints (signed ones zigzag), each instant
