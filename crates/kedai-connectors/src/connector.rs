@@ -84,21 +84,6 @@ pub trait Connector: Send + Sync {
     fn performance(&self, from: NaiveDate, to: NaiveDate) -> BoxFuture<'_, Option<Performance>>;
 }
 
-/// The record of a conversation just opened with `buyer`: its id and buyer, nothing read yet.
-pub(crate) fn opened(platform: Platform, id: String, buyer: &str) -> Conversation {
-    Conversation {
-        platform,
-        id,
-        buyer: buyer.to_owned(),
-        buyer_im_id: None,
-        last_message_at: None,
-        last_message_id: None,
-        unread_count: 0,
-        buyer_name: None,
-        buyer_avatar: None,
-    }
-}
-
 /// The answer of a call the platform does not offer (the trait's defaults).
 fn unsupported<'a, T: 'a>(platform: Platform, what: &str) -> BoxFuture<'a, T> {
     let e = Error::Unsupported {
@@ -326,17 +311,7 @@ mod tests {
     }
 
     fn conv() -> Conversation {
-        Conversation {
-            platform: Platform::Lazada,
-            id: "c".into(),
-            buyer: "b".into(),
-            buyer_im_id: None,
-            last_message_at: None,
-            last_message_id: None,
-            unread_count: 0,
-            buyer_name: None,
-            buyer_avatar: None,
-        }
+        Conversation::opened(Platform::Lazada, "c", "b")
     }
 
     fn ids(p: &Pulled<WireMessage>) -> Vec<&str> {

@@ -118,6 +118,23 @@ pub struct Conversation {
     pub buyer_avatar: Option<String>,
 }
 
+impl Conversation {
+    /// A conversation with `buyer` known only by its id: just opened, or not listed yet.
+    pub fn opened(platform: Platform, id: impl Into<String>, buyer: &str) -> Conversation {
+        Conversation {
+            platform,
+            id: id.into(),
+            buyer: buyer.to_owned(),
+            buyer_im_id: None,
+            last_message_at: None,
+            last_message_id: None,
+            unread_count: 0,
+            buyer_name: None,
+            buyer_avatar: None,
+        }
+    }
+}
+
 /// An image on the platform's host, ready for [`Outgoing::Image`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Uploaded {

@@ -9,17 +9,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 fn conv() -> Conversation {
-    Conversation {
-        platform: Platform::Shopee,
-        id: "123".into(),
-        buyer: "9".into(),
-        buyer_im_id: None,
-        last_message_at: None,
-        last_message_id: None,
-        unread_count: 0,
-        buyer_name: None,
-        buyer_avatar: None,
-    }
+    Conversation::opened(Platform::Shopee, "123", "9")
 }
 
 /// Every parser on one JSON value (as payload) and on its bytes (as envelope).

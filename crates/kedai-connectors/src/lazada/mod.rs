@@ -250,11 +250,8 @@ impl Connector for LazadaConnector {
                 ApiRequest::get("session.open", "/im/session/open").param("order_id", order_id);
             req.method = reqwest::Method::POST;
             let data = self.call(req).await?;
-            let id = data
-                .get("session_id")
-                .and_then(id)
-                .ok_or_else(|| Error::malformed("lazada open session: no session_id"))?;
-            Ok(crate::connector::opened(Platform::Lazada, id, buyer))
+            let id = crate::value::req_id(&data, "session_id", "lazada open session")?;
+            Ok(Conversation::opened(Platform::Lazada, id, buyer))
         })
     }
 

@@ -8,17 +8,7 @@ use serde_json::json;
 const SHOP: u64 = 101;
 
 fn conv() -> Conversation {
-    Conversation {
-        platform: Platform::Shopee,
-        id: "18446744073709551600".into(),
-        buyer: "900".into(),
-        buyer_im_id: None,
-        last_message_at: None,
-        last_message_id: None,
-        unread_count: 0,
-        buyer_name: None,
-        buyer_avatar: None,
-    }
+    Conversation::opened(Platform::Shopee, "18446744073709551600", "900")
 }
 
 fn msg(from_id: Value, from_shop: Value, ty: &str, content: Value, source: Option<&str>) -> Value {

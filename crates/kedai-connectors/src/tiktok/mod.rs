@@ -303,7 +303,7 @@ impl Connector for TiktokConnector {
                 ))
                 .await?;
             let id = crate::value::req_id(&data, "conversation_id", "tiktok create conversation")?;
-            Ok(crate::connector::opened(Platform::Tiktok, id, buyer))
+            Ok(Conversation::opened(Platform::Tiktok, id, buyer))
         })
     }
 
