@@ -3,28 +3,18 @@
 // XSS, the composer (guard spans, block, length limit, paste, quick replies, suggestions,
 // queued → sent, failed → retry), the tools reflected in the inbox, the inquiry's policy,
 // and starting a chat from an order.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, mockSource, startApp } from './harness.mjs';
+import { artifacts, mockSource, appForTests } from './harness.mjs';
 
 const mock = mockSource('mock-ipc.js');
 const chatMock = mockSource('chat-mock.js');
 
-let base;
-let browser;
-let stop;
-
-before(async () => {
-  ({ base, browser, stop } = await startApp());
-});
-
-after(async () => {
-  await stop?.();
-});
+const app = appForTests();
 
 async function openChat(conversation) {
-  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const ctx = await app.browser.newContext({ viewport: { width: 1440, height: 900 } });
   await ctx.addInitScript(mock);
   await ctx.addInitScript(chatMock);
   // Images from the message record are https; the test has no network, so answer them here.
@@ -35,7 +25,7 @@ async function openChat(conversation) {
   p.on('pageerror', (e) => errors.push(String(e)));
   p.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
   p.on('console', (m) => { if (m.text().includes('Content Security Policy')) cspViolations.push(m.text()); });
-  await p.goto(base);
+  await p.goto(app.base);
   await p.waitForSelector('body[data-ready="1"]');
   await (await p.waitForSelector(`.row[data-conversation="${conversation}"]`)).click();
   await p.waitForSelector(`.chat-window[data-conversation="${conversation}"] .line`);

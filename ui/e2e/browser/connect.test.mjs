@@ -1,26 +1,16 @@
 // Settings → Shops: "Connect a shop" and the demo switch, in headless Chromium under the
 // app's CSP against mock-ipc.js + settings-mock.js + connect-mock.js.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, mockSource, openPage, startApp } from './harness.mjs';
+import { artifacts, mockSource, openPage, appForTests } from './harness.mjs';
 
 const mocks = [mockSource('mock-ipc.js'), mockSource('settings-mock.js'), mockSource('connect-mock.js')];
 
-let base;
-let browser;
-let stop;
-
-before(async () => {
-  ({ base, browser, stop } = await startApp());
-});
-
-after(async () => {
-  await stop?.();
-});
+const app = appForTests();
 
 async function page() {
-  const { p, ctx, errors } = await openPage(browser, base, mocks, { height: 1000 });
+  const { p, ctx, errors } = await openPage(app.browser, app.base, mocks, { height: 1000 });
   await p.click('[data-nav="settings"]');
   await p.waitForSelector('[data-connect-form]');
   return { p, errors, ctx };

@@ -1,6 +1,7 @@
 // What the Chromium suites share: the built UI served with the app's own CSP, and a headless
 // Debian Chromium (playwright-core, no browser download).
 import { createServer } from 'node:http';
+import { after, before } from 'node:test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,4 +63,15 @@ export async function openPage(browser, base, mocks, { width = 1360, height = 90
   await p.goto(base);
   await p.waitForSelector('body[data-ready="1"]');
   return { p, ctx, errors };
+}
+
+/** Starts the built UI and Chromium before the calling file's tests and stops them after
+ *  them; the returned object holds `base` and `browser` while the tests run. */
+export function appForTests() {
+  const app = {};
+  before(async () => Object.assign(app, await startApp()));
+  after(async () => {
+    await app.stop?.();
+  });
+  return app;
 }

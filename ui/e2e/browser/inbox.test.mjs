@@ -1,35 +1,25 @@
 // Component flows of the built UI in headless Debian Chromium (playwright-core, no browser
 // download) against the mocked IPC of mock-ipc.js, served with the app's own CSP.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, mockSource, startApp } from './harness.mjs';
+import { artifacts, mockSource, appForTests } from './harness.mjs';
 
 const mock = mockSource('mock-ipc.js');
 // The chat window's commands (its own tests are in chat.test.mjs).
 const chatMock = mockSource('chat-mock.js');
 
-let base;
-let browser;
-let stop;
-
-before(async () => {
-  ({ base, browser, stop } = await startApp());
-});
-
-after(async () => {
-  await stop?.();
-});
+const app = appForTests();
 
 async function page(query = '') {
-  const ctx = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+  const ctx = await app.browser.newContext({ viewport: { width: 1360, height: 860 } });
   await ctx.addInitScript(mock);
   await ctx.addInitScript(chatMock);
   const p = await ctx.newPage();
   const errors = [];
   p.on('pageerror', (e) => errors.push(String(e)));
   p.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
-  await p.goto(base + query);
+  await p.goto(app.base + query);
   await p.waitForSelector('body[data-ready="1"]');
   return { p, errors, ctx };
 }

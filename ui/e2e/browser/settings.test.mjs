@@ -1,26 +1,16 @@
 // The Settings and Metrics pages of the built UI in headless Chromium under the app's CSP,
 // against mock-ipc.js plus settings-mock.js (the settings and metrics commands).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, mockSource, openPage, startApp } from './harness.mjs';
+import { artifacts, mockSource, openPage, appForTests } from './harness.mjs';
 
 const mocks = [mockSource('mock-ipc.js'), mockSource('settings-mock.js')];
 
-let base;
-let browser;
-let stop;
-
-before(async () => {
-  ({ base, browser, stop } = await startApp());
-});
-
-after(async () => {
-  await stop?.();
-});
+const app = appForTests();
 
 async function page() {
-  return openPage(browser, base, mocks, { failedRequests: true });
+  return openPage(app.browser, app.base, mocks, { failedRequests: true });
 }
 
 const writes = (p) => p.evaluate(() => window.__mock.settingsWrites.map((w) => w[0]));

@@ -3,17 +3,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CLI, artifacts, startDemoApp, waitFor } from './harness.mjs';
+import { CLI, startDemoApp, waitFor } from './harness.mjs';
 
 let app;
 let demo;
 let stop;
-
-async function shot(name) {
-  writeFileSync(join(artifacts, `${name}.png`), await app.screenshot());
-}
 
 before(async () => {
   ({ app, demo, stop } = await startDemoApp('kedai-e2e-'));
@@ -44,7 +38,7 @@ test('the inbox shows conversations of all three platforms', async () => {
     app.exec(`return document.querySelector('.list').dataset.total === document.querySelector('[data-count="all"]').textContent
       && Number(document.querySelector('[data-count="all"]').textContent) >= 3
       && new Set([...document.querySelectorAll('.row[data-platform]')].map((r) => r.dataset.platform)).size === 3`), 15_000);
-  await shot('inbox');
+  await app.shot('inbox');
 });
 
 test('the Overdue count equals the engine\'s count for the same data at the same instant', async () => {
@@ -86,7 +80,7 @@ test('a buyer message injected into the simulator appears in the list, and the h
   assert.equal(row.shop, 'sp-ph');
   if (conversation) assert.equal(row.conversation, conversation);
   assert.ok(row.preview.includes('is the blue one in stock?'));
-  await shot('injected');
+  await app.shot('injected');
   await waitFor('a change event', async () => (await app.exec('return Number(document.querySelector(".filters").dataset.seq)')) > seqBefore, 10_000);
   await waitFor('the header to update', async () => (await header()) !== before, 20_000);
   await app.exec(`const i = document.querySelector('input[aria-label="Search"]'); i.value = '';

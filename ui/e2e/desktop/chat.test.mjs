@@ -6,17 +6,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CLI, artifacts, startDemoApp, waitFor } from './harness.mjs';
+import { CLI, startDemoApp, waitFor } from './harness.mjs';
 
 let app;
 let demo;
 let stop;
-
-async function shot(name) {
-  writeFileSync(join(artifacts, `${name}.png`), await app.screenshot());
-}
 
 before(async () => {
   ({ app, demo, stop } = await startDemoApp('kedai-e2e-chat-'));
@@ -68,7 +62,7 @@ test('a guard warning on a phone number, then a clean reply goes queued → sent
   await waitFor('the guard warning on its span', () =>
     app.exec(`const m = document.querySelector('.chat-window mark[data-rules~="phone_number"]'); return m ? m.textContent : null;`), 10_000);
   assert.ok(await app.exec(`return !!document.querySelector('.chat-window [data-rule="phone_number"]')`));
-  await shot('chat-guard-warning');
+  await app.shot('chat-guard-warning');
 
   const header = (shop, figure) => app.exec(`return document.querySelector('[data-shop="${shop}"] [data-figure="${figure}"]')?.dataset.detail ?? ''`);
   const before = await header('tt-my', 'response_rate_12h');
@@ -83,7 +77,7 @@ test('a guard warning on a phone number, then a clean reply goes queued → sent
   await waitFor('the reply marked sent', () =>
     app.exec(`const l = [...document.querySelectorAll('.chat-window .line')].find((x) => x.textContent.includes(arguments[0]));
       return l && l.dataset.state === 'sent';`, [reply]), 45_000);
-  await shot('chat-sent');
+  await app.shot('chat-sent');
   // The header's figure moves with it (numerator, pending).
   await waitFor('the header figure to change', async () => (await header('tt-my', 'response_rate_12h')) !== before, 20_000);
 
@@ -112,7 +106,7 @@ test('an image pasted on TikTok Shop is uploaded and sent once, and shows as the
       const img = l && l.querySelector('img');
       return l && l.dataset.state === 'sent' && img ? img.getAttribute('src') : null;`), 45_000);
   assert.match(line, /^https:\/\//);
-  await shot('chat-image-sent');
+  await app.shot('chat-image-sent');
   // On the platform once, as an image in that conversation.
   const log = await (await fetch(`${demo.sim_url}/_sim/events`)).text();
   const images = log.split('\n').filter((l) => l.includes(`"conversation":"${conversation}"`) && l.includes('"from":"agent"') && l.includes('"kind":"image"'));
@@ -140,5 +134,5 @@ test('No response needed is reflected in the chat and exported as a mark', async
   const at = new Date(await app.exec('return Number(document.querySelector(".filters").dataset.countsAt)')).toISOString();
   const m = JSON.parse(execFileSync(CLI, ['metrics', '--db', demo.db, '--at', at, '--shop', 'sp-ph', '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 }));
   assert.ok(m.shops[0].metrics.chat_response_rate.excluded.no_response_needed >= 1, JSON.stringify(m.shops[0].metrics.chat_response_rate.excluded));
-  await shot('chat-no-response-needed');
+  await app.shot('chat-no-response-needed');
 });

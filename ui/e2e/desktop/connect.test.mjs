@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP, CLI, artifacts, freePort, session, startDriver, startXvfb, tmp, waitFor } from './harness.mjs';
+import { APP, CLI, freePort, session, startDriver, startXvfb, tmp, waitFor } from './harness.mjs';
 
 let xvfb;
 let driver;
@@ -17,10 +17,6 @@ let app;
 let sim;
 let simUrl;
 let data;
-
-async function shot(name) {
-  writeFileSync(join(artifacts, `${name}.png`), await app.screenshot());
-}
 
 before(async () => {
   // The "real" platform: a simulator of its own, other seed, its clock running.
@@ -73,7 +69,7 @@ test('connecting a shop through the browser ends demo mode and its conversations
   await setValue(F('app_key'), lazada.credentials.app_key);
   await setValue(F('app_secret'), lazada.credentials.app_secret);
   await setValue(F('api_base'), simUrl);
-  await shot('connect-form');
+  await app.shot('connect-form');
   await click('[data-action="connect"]');
 
   // The switch reloads the page; it comes back without the banner, on the real file.
@@ -81,14 +77,14 @@ test('connecting a shop through the browser ends demo mode and its conversations
     && !document.querySelector('.banner.demo')`), 90_000);
   await waitFor('the connected shop in the inbox', () => app.exec(`const rs = [...document.querySelectorAll('.row[data-conversation]')];
     return rs.length > 0 && rs.every((r) => r.dataset.shop === 'lz-my' && r.dataset.platform === 'lazada')`), 90_000);
-  await shot('connect-inbox');
+  await app.shot('connect-inbox');
 
   await click('[data-nav="settings"]');
   await waitFor('the status line', () => app.exec('return !!document.querySelector(\'[data-connect-status="connected"]\')'), 30_000);
   const status = await app.exec('return document.querySelector(\'[data-connect-status="connected"]\').textContent');
   assert.match(status, /Connected \(lz-my\)/);
   assert.equal(await app.exec('return document.querySelector("[data-demo-switch]").checked'), false);
-  await shot('connect-connected');
+  await app.shot('connect-connected');
 
   // kedai.toml has the shop's public ids, never its secrets; the secrets are in the
   // owner-only file beside kedai.db (or the keyring, when the session has one).
@@ -122,7 +118,7 @@ test('the Demo data switch swaps to the simulated shops and back without a resta
   await waitFor('the real shop again', () => app.exec(`const rs = [...document.querySelectorAll('.row[data-conversation]')];
     return document.body.dataset.ready === "1" && !document.querySelector('.banner.demo')
       && rs.length > 0 && rs.every((r) => r.dataset.shop === 'lz-my')`), 90_000);
-  await shot('connect-demo-off-again');
+  await app.shot('connect-demo-off-again');
 });
 
 test('Remove shop takes the shop out of kedai.toml and deletes its secrets', async () => {

@@ -1,7 +1,7 @@
 // What the desktop end-to-end tests need: an Xvfb display of their own, tauri-driver with
 // WebKitWebDriver, a minimal W3C WebDriver client, and paths to the built binaries.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -129,8 +129,12 @@ export async function session(base, application, args = [], display = process.en
   const id = s.sessionId;
   return {
     exec: (script, args = []) => call('POST', `/session/${id}/execute/sync`, { script, args }),
-    screenshot: async () =>
-      execFileSync('import', ['-window', 'root', 'png:-'], { env: { ...process.env, DISPLAY: display }, maxBuffer: 1 << 26 }),
+    /** Saves the display as `artifacts/desktop/<name>.png`. */
+    shot: async (name) =>
+      writeFileSync(
+        join(artifacts, `${name}.png`),
+        execFileSync('import', ['-window', 'root', 'png:-'], { env: { ...process.env, DISPLAY: display }, maxBuffer: 1 << 26 }),
+      ),
     keys: async (text) => {
       const active = await call('GET', `/session/${id}/element/active`);
       const el = Object.values(active)[0];

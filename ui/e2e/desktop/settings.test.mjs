@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP, CLI, artifacts, root, session, startDriver, startXvfb, tmp, waitFor } from './harness.mjs';
+import { APP, CLI, root, session, startDriver, startXvfb, tmp, waitFor } from './harness.mjs';
 
 const NOW = '2026-07-20T04:00:00.000Z';
 let xvfb;
@@ -15,10 +15,6 @@ let driver;
 let app;
 let data;
 let db;
-
-async function shot(name) {
-  writeFileSync(join(artifacts, `${name}.png`), await app.screenshot());
-}
 
 const kedai = (...args) => execFileSync(CLI, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -59,7 +55,7 @@ test('the Metrics page exports CSV whose figures equal kedai metrics for the sam
   await click('[data-run="review"]');
   await waitFor('the review', () => app.exec(`return document.querySelector('[data-loaded]')?.dataset.loaded === '2026-07-14..2026-07-20'
     && document.querySelectorAll('.chart canvas').length >= 6`), 60_000);
-  await shot('metrics-review');
+  await app.shot('metrics-review');
   // The file is picked in the system's Save dialog ("Choose…"), typed into it as a seller would.
   const csvPath = join(data, 'metrics.csv');
   await setValue('[data-input="csv"]', join(data, 'suggested.csv'));
@@ -72,7 +68,7 @@ test('the Metrics page exports CSV whose figures equal kedai metrics for the sam
       return false;
     }
   }, 30_000);
-  writeFileSync(join(artifacts, 'save-dialog.png'), await app.screenshot());
+  await app.shot('save-dialog');
   x('windowfocus', '--sync', dialog);
   x('key', '--clearmodifiers', 'ctrl+a');
   x('type', '--delay', '20', csvPath);
@@ -127,7 +123,7 @@ test('holiday mode from Settings leaves a new buyer message out, and the export 
   const before = await header();
   await click('[data-toggle="holiday"]');
   await waitFor('holiday mode on', () => app.exec(`return document.querySelector('[data-holiday]').dataset.holiday === 'on'`), 10_000);
-  await shot('settings-holiday-on');
+  await app.shot('settings-holiday-on');
   const log = kedai('export', '--db', db);
   assert.match(log, /"type":"holiday_mode","shop":"tt-my","from":"2026-07-20T04:00:00/);
   await click('[data-page="settings"] [data-close]');
@@ -148,5 +144,5 @@ test('holiday mode from Settings leaves a new buyer message out, and the export 
     const now = await header();
     return now !== before && /holiday mode \d+/.test(now) ? now : null;
   }, 30_000);
-  await shot('holiday-excluded');
+  await app.shot('holiday-excluded');
 });
